@@ -1,0 +1,5 @@
+"""Allow ``python -m catalogsync``."""
+
+from catalogsync.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The error tree of catalogsync.
+
+Every error the package raises on purpose derives from :class:`CatalogsyncError`; the CLI turns each one into
+a message and an exit code in one place (``catalogsync.cli``)::
+
+    CatalogsyncError                 exit 1 unless noted
+    +-- CatalogError                 the YAML catalog is invalid: every Problem with file:line:column
+    +-- SettingsError                connection settings missing or unsafe
+    +-- ClientError                  anything the API client raises
+    |   +-- ApiError                 the vendor answered with errors: method, HTTP status, every vendor error
+    |   +-- TransportError           no usable answer: connection failure, timeout, non-JSON body
+    +-- PlanError                    a plan cannot be made or used
+    |   +-- SafetyError              refused by a safety rule (exit 3)
+    |   +-- StalePlanError           saved plan no longer matches the account or catalog (exit 4)
+    +-- ApplyError                   apply finished with failures; carries the report
+
+Messages never contain credentials: the client redacts them before an error is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class CatalogsyncError(Exception):
+    """Root of every error raised by catalogsync."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog file, located precisely."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class CatalogError(CatalogsyncError):
+    """The catalog file is invalid; ``problems`` lists every problem found in one pass."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the catalog"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class SettingsError(CatalogsyncError):
+    """Connection settings are missing or unsafe."""
+
+
+class ClientError(CatalogsyncError):
+    """Base of the API client's errors."""
+
+    def __init__(self, message: str, *, method: str) -> None:
+        self.method = method
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class VendorError:
+    """One item of the vendor's ``errors`` array."""
+
+    code: str
+    message: str
+    parameter: str | None = None
+
+    @classmethod
+    def from_wire(cls, item: Any) -> VendorError:
+        if not isinstance(item, dict):
+            return cls(code="UNKNOWN", message=str(item))
+        parameter = item.get("parameter")
+        return cls(
+            code=str(item.get("code") or "UNKNOWN"),
+            message=str(item.get("message") or ""),
+            parameter=None if parameter is None else str(parameter),
+        )
+
+    def __str__(self) -> str:
+        suffix = f" (parameter {self.parameter})" if self.parameter else ""
+        return f"{self.code}: {self.message}{suffix}"
+
+
+class ApiError(ClientError):
+    """The API answered with an error: the method, the HTTP status and every vendor error."""
+
+    def __init__(self, *, method: str, status: int, errors: Sequence[VendorError]) -> None:
+        self.status = status
+        self.errors = list(errors)
+        detail = "; ".join(str(e) for e in self.errors) or "no error details in the response"
+        super().__init__(f"{method} failed with HTTP {status}: {detail}", method=method)
+
+    @property
+    def codes(self) -> list[str]:
+        return [e.code for e in self.errors]
+
+
+class TransportError(ClientError):
+    """No usable response: the request may or may not have reached the API."""
+
+    def __init__(self, message: str, *, method: str, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(f"{method}: {message}", method=method)
+
+
+class PlanError(CatalogsyncError):
+    """A plan cannot be made or used."""
+
+
+class SafetyError(PlanError):
+    """The plan breaks a safety rule (thresholds, protected keys); ``--force`` may override some."""
+
+    exit_code = 3
+
+
+class StalePlanError(PlanError):
+    """A saved plan no longer matches the account or the catalog."""
+
+    exit_code = 4
+
+
+class ApplyError(CatalogsyncError):
+    """Apply finished with failures; ``report`` says what was applied, failed and skipped."""
+
+    def __init__(self, message: str, report: object) -> None:
+        self.report = report
+        super().__init__(message)

@@ -1,0 +1,170 @@
+"""What every kind shares: exact money values and the :class:`Kind` spec the generic code works from.
+
+A kind (option, product, coupon) is described as data: its model, its YAML section, the client resource that
+serves it, its dependency rank, and the functions between the vendor's wire format and the model. Fetch, diff,
+plan, render, execute and export never name a kind; they iterate over :data:`catalogsync.kinds.KINDS`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("99999999.99")
+
+
+def to_decimal(value: Any) -> Decimal:
+    """Turn a YAML/wire scalar into an exact Decimal; floats go through their shortest repr."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, int | str | Decimal):
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number") from None
+        if not number.is_finite():
+            raise ValueError(f"{value!r} is not a finite number")
+        return number
+    raise ValueError(f"expected a number, got {type(value).__name__}")
+
+
+def _money(value: Any) -> Decimal:
+    number = to_decimal(value)
+    if number < 0:
+        raise ValueError("must not be negative")
+    if number > MAX_AMOUNT:
+        raise ValueError(f"must be at most {MAX_AMOUNT}")
+    if number != number.quantize(CENT):
+        raise ValueError(f"{number} has more than two decimal places")
+    return number.quantize(CENT)
+
+
+def format_amount(value: Decimal) -> str:
+    """The vendor's amount format: two decimals, no exponent."""
+    return f"{value.quantize(CENT):f}"
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    PlainSerializer(format_amount, return_type=str, when_used="json"),
+]
+"""A non-negative amount with at most two decimal places, held exactly."""
+
+
+class Model(BaseModel):
+    """Base of the catalog models: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def declared(self) -> frozenset[str]:
+        """The fields this object manages: those written in YAML (every field for live objects)."""
+        return frozenset(self.model_fields_set)
+
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link from one resource to another, by key."""
+
+    kind: str
+    key: str
+
+
+@dataclass(frozen=True)
+class WireObject(Generic[M]):
+    """A live resource decoded from the wire: its key, vendor id, model, and ids of its parts."""
+
+    key: str
+    id: str
+    model: M
+    part_ids: tuple[str, ...] = field(default=())
+
+
+Resolver = Callable[[str, str], str]
+"""``resolve(kind, key) -> vendor id`` for references; raises KeyError when unknown."""
+
+
+class Kind(ABC, Generic[M]):
+    """The spec of one kind; subclasses are tiny and hold no state."""
+
+    name: ClassVar[str]
+    section: ClassVar[str]
+    model: ClassVar[type[Model]]
+    rank: ClassVar[int]
+    id_param: ClassVar[str]
+    key_label: ClassVar[str]
+
+    @abstractmethod
+    def resource(self, client: Any) -> Any:
+        """The client resource serving this kind (``client.products`` ...)."""
+
+    @abstractmethod
+    def list_needs_detail(self, item: Mapping[str, Any]) -> bool:
+        """Whether a list item lacks data that only the detail call returns."""
+
+    @abstractmethod
+    def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
+        """Parameters of the detail call for a list item."""
+
+    @abstractmethod
+    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[M] | None:
+        """Decode a list or detail item; ``names`` maps product ids to codes. None when it has no key."""
+
+    @abstractmethod
+    def references(self, model: M) -> list[Reference]:
+        """The resources this one links to."""
+
+    @abstractmethod
+    def create_params(self, key: str, model: M, resolve: Resolver) -> dict[str, Any]:
+        """Form parameters of the create call for a complete model."""
+
+    @abstractmethod
+    def update_requests(
+        self, key: str, desired: M, live: WireObject[M], resolve: Resolver
+    ) -> list[dict[str, Any]]:
+        """Form parameters of the update call(s) that make ``live`` equal ``desired`` (complete)."""
+
+    def delete_params(self, live: WireObject[M]) -> dict[str, str]:
+        return {self.id_param: live.id}
+
+    def detach_params(self, live: WireObject[M], resolve: Resolver) -> dict[str, Any] | None:
+        """An update that drops this resource's links before it is deleted, or None if it has none."""
+        return None
+
+    def merge(self, desired: M, live: M) -> M:
+        """The full intended resource: desired values for declared fields, live values for the rest."""
+        changes = {name: getattr(desired, name) for name in desired.declared()}
+        return live.model_copy(update=changes)
+
+
+def blank(value: Any, render: Callable[[Any], str] = str) -> str:
+    """The wire form of an optional value: ``""`` clears it under both sandbox dialects."""
+    return "" if value is None else render(value)
+
+
+def text_or_none(value: Any) -> str | None:
+    """Vendor text fields come back as ``null`` or ``""`` for 'no value'."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if text not in ("", "null") else None
+
+
+def amount_or_none(value: Any) -> Decimal | None:
+    text = text_or_none(value)
+    return None if text is None else to_decimal(text).quantize(CENT)
+
+
+def flag(value: Any) -> bool:
+    return str(value).strip().upper() in ("1", "Y", "TRUE")

@@ -1,0 +1,128 @@
+"""Coupons: keyed by ``code``; sale, product or shipping; percent off xor value off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from catalogsync.kinds.base import (
+    CENT,
+    Kind,
+    Model,
+    Money,
+    Reference,
+    Resolver,
+    WireObject,
+    amount_or_none,
+    blank,
+    format_amount,
+    text_or_none,
+    to_decimal,
+)
+
+ALL_PRODUCTS_ID = "0"
+"""``detail_coupon`` lists product id ``"0"`` for a coupon that applies to every product."""
+
+
+def format_percent(value: Decimal) -> str:
+    """Whole percent as the API takes it: ``10``, ``12.5``."""
+    text = f"{value.quantize(CENT):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Coupon(Model):
+    """A coupon; ``percent_off`` is a whole percent (10 means 10%)."""
+
+    type: Literal["sale", "product", "shipping"]
+    expires: dt.date
+    percent_off: Money | None = None
+    value_off: Money | None = None
+    minimum_purchase: Money | None = None
+    products: list[str] = Field(default_factory=list)
+    all_products: bool = False
+
+    @field_validator("percent_off")
+    @classmethod
+    def _percent(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and not 0 < value <= 100:
+            raise ValueError("percent_off must be more than 0 and at most 100")
+        return value
+
+    @field_validator("products")
+    @classmethod
+    def _products(cls, value: list[str]) -> list[str]:
+        return sorted(set(value))
+
+
+class CouponKind(Kind[Coupon]):
+    name = "coupon"
+    section = "coupons"
+    model = Coupon
+    rank = 2
+    id_param = "coupon_code"
+    key_label = "code"
+
+    def resource(self, client: Any) -> Any:
+        return client.products.coupons
+
+    def list_needs_detail(self, item: Mapping[str, Any]) -> bool:
+        """List items have no product links and give percentages as fractions: always read the detail."""
+        return "product" not in item
+
+    def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
+        return {"coupon_code": str(item["coupon_code"])}
+
+    def from_wire(
+        self, item: Mapping[str, Any], names: Mapping[str, str]
+    ) -> WireObject[Coupon] | None:
+        key = text_or_none(item.get("coupon_code"))
+        if key is None:
+            return None
+        ids = [str(p["product_id"]) for p in item.get("product") or []]
+        kind = str(item.get("type"))
+        linked = kind == "product" and ids != [ALL_PRODUCTS_ID]
+        percent = text_or_none(item.get("percentage_off"))
+        model = Coupon(
+            type=kind,  # type: ignore[arg-type]
+            expires=dt.date.fromisoformat(str(item.get("date_expire"))),
+            percent_off=None if percent is None else to_decimal(percent),
+            value_off=amount_or_none(item.get("value_off")),
+            minimum_purchase=amount_or_none(item.get("minimum_purchase")),
+            products=[names.get(i, f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID]
+            if linked
+            else [],
+            all_products=kind == "product" and ids == [ALL_PRODUCTS_ID],
+        )
+        return WireObject(key=key, id=key, model=model)
+
+    def references(self, model: Coupon) -> list[Reference]:
+        if model.type != "product" or model.all_products:
+            return []
+        return [Reference("product", code) for code in model.products]
+
+    def create_params(self, key: str, model: Coupon, resolve: Resolver) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "coupon_code": key,
+            "type": model.type,
+            "date_expire": model.expires.isoformat(),
+            "percentage_off": blank(model.percent_off, format_percent),
+            "value_off": blank(model.value_off, format_amount),
+            "minimum_purchase": blank(model.minimum_purchase, format_amount),
+        }
+        if model.type == "product" and model.all_products:
+            params["select_all"] = "1"
+        elif model.type == "product":
+            params["product_id"] = [resolve("product", code) for code in model.products]
+        return params
+
+    def update_requests(
+        self, key: str, desired: Coupon, live: WireObject[Coupon], resolve: Resolver
+    ) -> list[dict[str, Any]]:
+        params = self.create_params(key, desired, resolve)
+        if "select_all" not in params and "product_id" not in params:
+            params["select_all"] = "0"
+        return [params]

@@ -1,0 +1,116 @@
+"""Product options: keyed by name, with ordered values (name, surcharge)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from catalogsync.kinds.base import (
+    Kind,
+    Model,
+    Money,
+    Reference,
+    Resolver,
+    WireObject,
+    amount_or_none,
+    format_amount,
+)
+
+
+class OptionValue(Model):
+    name: str = Field(min_length=1, max_length=255)
+    surcharge: Money
+
+
+class Option(Model):
+    """An option and its values, in the order buyers see them."""
+
+    values: list[OptionValue] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _unique_names(cls, values: list[OptionValue]) -> list[OptionValue]:
+        seen: set[str] = set()
+        for value in values:
+            if value.name in seen:
+                raise ValueError(f"value name {value.name!r} appears more than once")
+            seen.add(value.name)
+        return values
+
+
+class OptionKind(Kind[Option]):
+    name = "option"
+    section = "options"
+    model = Option
+    rank = 0
+    id_param = "option_id"
+    key_label = "name"
+
+    def resource(self, client: Any) -> Any:
+        return client.products.options
+
+    def list_needs_detail(self, item: Mapping[str, Any]) -> bool:
+        return False
+
+    def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
+        return {"option_id": str(item["option_id"])}
+
+    def from_wire(
+        self, item: Mapping[str, Any], names: Mapping[str, str]
+    ) -> WireObject[Option] | None:
+        wire_values = item.get("option_values") or []
+        values = [
+            OptionValue(
+                name=str(v["option_value_name"]),
+                surcharge=amount_or_none(v.get("option_value_surcharge")) or 0,
+            )
+            for v in wire_values
+        ]
+        key = str(item.get("option_name") or "")
+        if not key:
+            return None
+        return WireObject(
+            key=key,
+            id=str(item["option_id"]),
+            model=Option.model_construct(values=values, _fields_set={"values"}),
+            part_ids=tuple(str(v["option_value_id"]) for v in wire_values),
+        )
+
+    def references(self, model: Option) -> list[Reference]:
+        return []
+
+    def create_params(self, key: str, model: Option, resolve: Resolver) -> dict[str, Any]:
+        return {
+            "option_name": key,
+            "option_value_name": [v.name for v in model.values],
+            "option_value_surcharge": [format_amount(v.surcharge) for v in model.values],
+        }
+
+    def update_requests(
+        self, key: str, desired: Option, live: WireObject[Option], resolve: Resolver
+    ) -> list[dict[str, Any]]:
+        """One call per value that differs, matched by position so the order is kept.
+
+        ``update_option`` changes, deletes or adds one value at a time (reference §8.8); comparing by position
+        turns a rename or a reorder into in-place changes and keeps value ids stable where nothing changed.
+        """
+        base = {"option_id": live.id, "option_name": key}
+        requests: list[dict[str, Any]] = []
+        old, new = live.model.values, desired.values
+        for index, value_id in enumerate(live.part_ids):
+            if index >= len(new):
+                requests.append({**base, "option_value_id": value_id})
+            elif old[index] != new[index]:
+                requests.append({**base, "option_value_id": value_id, **_value_params(new[index])})
+        for value in new[len(old) :]:
+            requests.append({**base, **_value_params(value)})
+        return requests
+
+
+def _value_params(value: OptionValue) -> dict[str, str]:
+    return {
+        "option_value_name": value.name,
+        "option_value_surcharge": format_amount(value.surcharge),
+    }

@@ -1,0 +1,181 @@
+"""Products: keyed by ``code`` (the vendor_product_id)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from catalogsync.kinds.base import (
+    Kind,
+    Model,
+    Money,
+    Reference,
+    Resolver,
+    WireObject,
+    amount_or_none,
+    blank,
+    flag,
+    format_amount,
+    text_or_none,
+)
+
+PERIOD = re.compile(r"^[1-9][0-9]{0,2} (Week|Month|Year)$")
+URL_FIELDS = ("approved_url", "pending_url")
+TEXT_FIELDS = ("description", "long_description", *URL_FIELDS)
+
+
+def _period(value: str, *, allow_forever: bool) -> str:
+    if allow_forever and value == "Forever":
+        return value
+    if not PERIOD.match(value):
+        forms = "'Forever' or " if allow_forever else ""
+        raise ValueError(
+            f"{value!r} is not {forms}'N Week', 'N Month' or 'N Year' (N from 1 to 999)"
+        )
+    return value
+
+
+class Recurring(Model):
+    recurrence: str
+    duration: str = "Forever"
+    startup_fee: Money | None = None
+
+    @field_validator("recurrence")
+    @classmethod
+    def _recurrence(cls, value: str) -> str:
+        return _period(value, allow_forever=False)
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        return _period(value, allow_forever=True)
+
+
+class Commission(Model):
+    type: Literal["amount", "percentage"]
+    amount: Money
+
+
+class Product(Model):
+    """A product as the catalog declares it; every field but ``name`` and ``price`` may be left out."""
+
+    name: str = Field(min_length=1, max_length=255)
+    price: Money
+    description: str | None = None
+    long_description: str | None = None
+    tangible: bool = False
+    weight: Money | None = None
+    handling: Money | None = None
+    recurring: Recurring | None = None
+    commission: Commission | None = None
+    approved_url: str | None = None
+    pending_url: str | None = None
+    options: list[str] = Field(default_factory=list)
+    categories: list[int] = Field(default_factory=list)
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, value: list[str]) -> list[str]:
+        return sorted(set(value))
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[int]) -> list[int]:
+        if any(c <= 0 for c in value):
+            raise ValueError("category ids are positive integers")
+        return sorted(set(value))
+
+
+class ProductKind(Kind[Product]):
+    name = "product"
+    section = "products"
+    model = Product
+    rank = 1
+    id_param = "product_id"
+    key_label = "code"
+
+    def resource(self, client: Any) -> Any:
+        return client.products
+
+    def list_needs_detail(self, item: Mapping[str, Any]) -> bool:
+        """List items lack ``commission_amount``: read the detail of products that pay commission."""
+        return (
+            "commission_amount" not in item
+            and text_or_none(item.get("commission_type")) is not None
+        )
+
+    def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
+        return {"product_id": str(item["product_id"])}
+
+    def from_wire(
+        self, item: Mapping[str, Any], names: Mapping[str, str]
+    ) -> WireObject[Product] | None:
+        key = text_or_none(item.get("vendor_product_id"))
+        if key is None:
+            return None
+        model = Product(
+            name=str(item.get("name") or ""),
+            price=amount_or_none(item.get("price")) or Decimal("0"),
+            tangible=flag(item.get("tangible")),
+            weight=amount_or_none(item.get("weight")),
+            handling=amount_or_none(item.get("handling")),
+            recurring=_recurring_from_wire(item),
+            commission=_commission_from_wire(item),
+            options=[str(o["option_name"]) for o in item.get("options") or []],
+            categories=[int(c["category_id"]) for c in item.get("categories") or []],
+            **{name: text_or_none(item.get(name)) for name in TEXT_FIELDS},
+        )
+        return WireObject(key=key, id=str(item["product_id"]), model=model)
+
+    def references(self, model: Product) -> list[Reference]:
+        return [Reference("option", name) for name in model.options]
+
+    def create_params(self, key: str, model: Product, resolve: Resolver) -> dict[str, Any]:
+        recurring, commission = model.recurring, model.commission
+        params: dict[str, Any] = {
+            "vendor_product_id": key,
+            "name": model.name,
+            "price": format_amount(model.price),
+            "tangible": "1" if model.tangible else "0",
+            "weight": blank(model.weight, format_amount),
+            "handling": blank(model.handling, format_amount),
+            "recurring": "1" if recurring else "0",
+            "recurrence": blank(recurring and recurring.recurrence),
+            "duration": blank(recurring and recurring.duration),
+            "startup_fee": blank(recurring and recurring.startup_fee, format_amount),
+            "commission": "1" if commission else "0",
+            "commission_type": blank(commission and commission.type),
+            "commission_amount": blank(commission and commission.amount, format_amount),
+            "option_id": [resolve("option", name) for name in model.options] or [""],
+            "category_id": [str(c) for c in model.categories] or [""],
+            **{name: blank(getattr(model, name)) for name in TEXT_FIELDS},
+        }
+        return params
+
+    def update_requests(
+        self, key: str, desired: Product, live: WireObject[Product], resolve: Resolver
+    ) -> list[dict[str, Any]]:
+        return [{"product_id": live.id, **self.create_params(key, desired, resolve)}]
+
+
+def _recurring_from_wire(item: Mapping[str, Any]) -> Recurring | None:
+    recurrence = text_or_none(item.get("recurrence"))
+    if recurrence is None or ("recurring" in item and not flag(item["recurring"])):
+        return None
+    return Recurring(
+        recurrence=recurrence,
+        duration=text_or_none(item.get("duration")) or "Forever",
+        startup_fee=amount_or_none(item.get("startup_fee")),
+    )
+
+
+def _commission_from_wire(item: Mapping[str, Any]) -> Commission | None:
+    kind = text_or_none(item.get("commission_type"))
+    amount = amount_or_none(item.get("commission_amount"))
+    if kind not in ("amount", "percentage") or amount is None:
+        return None
+    return Commission(type=kind, amount=amount)  # type: ignore[arg-type]
