@@ -76,9 +76,7 @@ class CouponKind(Kind[Coupon]):
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
         return {"coupon_code": str(item["coupon_code"])}
 
-    def from_wire(
-        self, item: Mapping[str, Any], names: Mapping[str, str]
-    ) -> WireObject[Coupon] | None:
+    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Coupon] | None:
         key = text_or_none(item.get("coupon_code"))
         if key is None:
             return None
@@ -92,9 +90,7 @@ class CouponKind(Kind[Coupon]):
             percent_off=None if percent is None else to_decimal(percent),
             value_off=amount_or_none(item.get("value_off")),
             minimum_purchase=amount_or_none(item.get("minimum_purchase")),
-            products=[names.get(i, f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID]
-            if linked
-            else [],
+            products=[names.get(i, f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID] if linked else [],
             all_products=kind == "product" and ids == [ALL_PRODUCTS_ID],
         )
         return WireObject(key=key, id=key, model=model)

@@ -57,9 +57,7 @@ class OptionKind(Kind[Option]):
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
         return {"option_id": str(item["option_id"])}
 
-    def from_wire(
-        self, item: Mapping[str, Any], names: Mapping[str, str]
-    ) -> WireObject[Option] | None:
+    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Option] | None:
         wire_values = item.get("option_values") or []
         values = [
             OptionValue(

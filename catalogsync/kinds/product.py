@@ -33,9 +33,7 @@ def _period(value: str, *, allow_forever: bool) -> str:
         return value
     if not PERIOD.match(value):
         forms = "'Forever' or " if allow_forever else ""
-        raise ValueError(
-            f"{value!r} is not {forms}'N Week', 'N Month' or 'N Year' (N from 1 to 999)"
-        )
+        raise ValueError(f"{value!r} is not {forms}'N Week', 'N Month' or 'N Year' (N from 1 to 999)")
     return value
 
 
@@ -103,17 +101,12 @@ class ProductKind(Kind[Product]):
 
     def list_needs_detail(self, item: Mapping[str, Any]) -> bool:
         """List items lack ``commission_amount``: read the detail of products that pay commission."""
-        return (
-            "commission_amount" not in item
-            and text_or_none(item.get("commission_type")) is not None
-        )
+        return "commission_amount" not in item and text_or_none(item.get("commission_type")) is not None
 
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
         return {"product_id": str(item["product_id"])}
 
-    def from_wire(
-        self, item: Mapping[str, Any], names: Mapping[str, str]
-    ) -> WireObject[Product] | None:
+    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Product] | None:
         key = text_or_none(item.get("vendor_product_id"))
         if key is None:
             return None
