@@ -118,6 +118,10 @@ class Kind(ABC, Generic[M]):
         """Parameters of the detail call for a list item."""
 
     @abstractmethod
+    def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
+        """List or detail items of the live resources with this key, read directly by key."""
+
+    @abstractmethod
     def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[M] | None:
         """Decode a list or detail item; ``names`` maps product ids to codes. None when it has no key."""
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from catalogsync.errors import ApiError
 from catalogsync.kinds.base import (
     CENT,
     Kind,
@@ -76,6 +77,16 @@ class CouponKind(Kind[Coupon]):
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
         return {"coupon_code": str(item["coupon_code"])}
 
+    def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
+        """The coupon's detail; an unknown code answers RECORD_NOT_FOUND (or FORBIDDEN on the real API)."""
+        try:
+            answer = resource.details(coupon_code=key)
+        except ApiError as error:
+            if {"RECORD_NOT_FOUND", "FORBIDDEN"} & set(error.codes):
+                return []
+            raise
+        return [answer["coupon"]]
+
     def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Coupon] | None:
         key = text_or_none(item.get("coupon_code"))
         if key is None:
@@ -85,7 +96,7 @@ class CouponKind(Kind[Coupon]):
         linked = kind == "product" and ids != [ALL_PRODUCTS_ID]
         percent = text_or_none(item.get("percentage_off"))
         model = Coupon(
-            type=kind,  # type: ignore[arg-type]
+            type=kind,
             expires=dt.date.fromisoformat(str(item.get("date_expire"))),
             percent_off=None if percent is None else to_decimal(percent),
             value_off=amount_or_none(item.get("value_off")),

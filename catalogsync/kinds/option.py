@@ -57,6 +57,10 @@ class OptionKind(Kind[Option]):
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
         return {"option_id": str(item["option_id"])}
 
+    def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
+        items: list[Mapping[str, Any]] = resource.list_all(option_name=key)
+        return items
+
     def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Option] | None:
         wire_values = item.get("option_values") or []
         values = [

@@ -106,6 +106,10 @@ class ProductKind(Kind[Product]):
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
         return {"product_id": str(item["product_id"])}
 
+    def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
+        items: list[Mapping[str, Any]] = resource.list_all(vendor_product_id=key)
+        return items
+
     def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Product] | None:
         key = text_or_none(item.get("vendor_product_id"))
         if key is None:
@@ -171,4 +175,4 @@ def _commission_from_wire(item: Mapping[str, Any]) -> Commission | None:
     amount = amount_or_none(item.get("commission_amount"))
     if kind not in ("amount", "percentage") or amount is None:
         return None
-    return Commission(type=kind, amount=amount)  # type: ignore[arg-type]
+    return Commission(type=kind, amount=amount)

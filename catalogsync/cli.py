@@ -1,0 +1,286 @@
+"""The command line: the only module that prints or picks exit codes.
+
+Exit codes: 0 success (no changes), 1 error or failed apply, 2 changes present (``plan --detailed-exitcode``),
+3 refused by a safety rule, 4 saved plan is stale, 130 interrupted before anything was applied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from catalogsync import __version__
+from catalogsync.errors import CatalogsyncError, StalePlanError
+from catalogsync.execute import ApplyReport, execute
+from catalogsync.fetch import fetch
+from catalogsync.live import LiveState
+from catalogsync.plan import (
+    catalog_digest,
+    check_safety,
+    is_plan_file,
+    load_plan,
+    make_plan,
+    save_plan,
+    stale_reasons,
+)
+from catalogsync.render import render, render_text
+from catalogsync.settings import add_connection_arguments, open_client
+
+EXIT_CHANGES = 2
+
+EXAMPLES = {
+    "validate": "catalogsync validate catalog.yaml",
+    "plan": "catalogsync plan catalog.yaml --sandbox\n"
+    "  catalogsync plan catalog.yaml --out plan.json --format markdown > plan.md\n"
+    "  catalogsync plan catalog.yaml --detailed-exitcode   # drift check: exit 2 when the account differs",
+    "apply": "catalogsync apply catalog.yaml --sandbox --yes\n"
+    "  catalogsync apply plan.json                         # the saved plan, refused if stale",
+    "export": "catalogsync export -o catalog.yaml --sandbox",
+    "schema": "catalogsync schema > catalog.schema.json",
+    "sandbox": "catalogsync sandbox --seed demo --port 8484",
+}
+
+
+class Console:
+    """Where output goes: results on stdout, diagnostics on stderr, colour only on a TTY without NO_COLOR."""
+
+    def __init__(self, verbosity: int, colour: bool) -> None:
+        self.verbosity, self.colour = verbosity, colour
+
+    def out(self, text: str, stream: TextIO | None = None) -> None:
+        (stream or sys.stdout).write(text)
+        (stream or sys.stdout).flush()
+
+    def info(self, text: str) -> None:
+        if self.verbosity >= 0:
+            print(text, file=sys.stderr)
+
+    def debug(self, text: str) -> None:
+        if self.verbosity > 0:
+            print(text, file=sys.stderr)
+
+    def error(self, text: str) -> None:
+        print(f"Error: {text}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="catalogsync",
+        description="Catalog-as-code for 2Checkout: declare options, products and coupons in YAML, "
+        "review the plan, apply it.",
+    )
+    parser.add_argument("--version", action="version", version=f"catalogsync {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only results and errors")
+    parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR set)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"example:\n  {EXAMPLES[name]}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    validate = command("validate", "check a catalog file offline; every problem in one pass")
+    validate.add_argument("catalog", metavar="FILE")
+
+    plan = command("plan", "show what apply would change in the account")
+    plan.add_argument("catalog", metavar="FILE")
+    plan.add_argument("--out", metavar="PLAN", help="save the plan for a later 'apply PLAN'")
+    plan.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    plan.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes")
+    plan.add_argument("--force", action="store_true", help="do not fail on safety thresholds")
+    add_connection_arguments(plan)
+
+    apply = command("apply", "make the account match a catalog or a saved plan")
+    apply.add_argument("target", metavar="FILE|PLAN")
+    apply.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    apply.add_argument("--force", action="store_true", help="go past safety thresholds")
+    apply.add_argument(
+        "--catalog", metavar="FILE", help="catalog of a saved plan (default: the path it records)"
+    )
+    add_connection_arguments(apply)
+
+    export = command("export", "write the live account as a catalog")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    add_connection_arguments(export)
+
+    command("schema", "print the JSON Schema of the catalog format")
+
+    from catalogsync.sandbox import cli as sandbox_cli
+
+    sandbox_cli.add_arguments(command("sandbox", "serve a local sandbox of the 2Checkout admin API"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    colour = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    console = Console(-1 if args.quiet else args.verbose, colour)
+    handler: Callable[[argparse.Namespace, Console], int] = COMMANDS[args.command]
+    try:
+        return handler(args, console)
+    except CatalogsyncError as error:
+        console.error(str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        return 130
+
+
+def cmd_validate(args: argparse.Namespace, console: Console) -> int:
+    from catalogsync.loader import load
+
+    catalog = load(args.catalog)
+    counts = ", ".join(f"{len(catalog.section(s))} {s}" for s in ("options", "products", "coupons"))
+    console.out(f"{args.catalog}: valid ({counts})\n")
+    return 0
+
+
+def _read_catalog(path: str) -> tuple[Any, str]:
+    from catalogsync.loader import load
+
+    catalog = load(path)
+    return catalog, catalog_digest(Path(path).read_bytes())
+
+
+def _read_live(client: Any, console: Console) -> LiveState:
+    console.debug(f"reading the account at {client.base_url}")
+    return fetch(client, base_url=client.base_url)
+
+
+def cmd_plan(args: argparse.Namespace, console: Console) -> int:
+    catalog, digest = _read_catalog(args.catalog)
+    with open_client(args) as client:
+        plan = make_plan(
+            catalog, _read_live(client, console), catalog_sha256=digest, catalog_path=args.catalog
+        )
+    console.out(render(plan, args.format, colour=console.colour))
+    if args.out:
+        save_plan(plan, args.out)
+        console.info(f"Plan saved to {args.out}; apply it with: catalogsync apply {args.out}")
+    check_safety(plan, catalog.settings.safety, force=args.force)
+    return EXIT_CHANGES if args.detailed_exitcode and not plan.empty else 0
+
+
+def cmd_apply(args: argparse.Namespace, console: Console) -> int:
+    saved = is_plan_file(args.target)
+    catalog_path = (args.catalog or load_plan(args.target).catalog_path) if saved else args.target
+    catalog, digest = _read_catalog(catalog_path)
+    with open_client(args) as client:
+        live = _read_live(client, console)
+        if saved:
+            plan = load_plan(args.target)
+            reasons = stale_reasons(plan, live, digest)
+            if reasons:
+                raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
+        else:
+            plan = make_plan(catalog, live, catalog_sha256=digest, catalog_path=catalog_path)
+            console.out(render_text(plan, colour=console.colour))
+        check_safety(plan, catalog.settings.safety, force=args.force)
+        if plan.empty:
+            if saved:
+                console.out("No changes. The account matches the catalog.\n")
+            return 0
+        if not saved and not args.yes and not _confirm(console):
+            console.info("Apply cancelled; nothing was changed.")
+            return 1
+        with _stop_on_signals() as stop:
+            report = execute(plan, live, client, parallelism=client.parallelism, stop=stop)
+    console.out(format_report(report))
+    return 0 if report.ok else 1
+
+
+def _confirm(console: Console) -> bool:
+    if not sys.stdin.isatty():
+        raise CatalogsyncError("refusing to apply without --yes: stdin is not a terminal")
+    console.out("Apply these changes? Only 'yes' is accepted: ")
+    return sys.stdin.readline().strip() == "yes"
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C or SIGTERM: start no new call, let calls in flight finish, then report."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        stop.set()
+        print("\nStopping: waiting for the calls in flight, then reporting.", file=sys.stderr)
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def format_report(report: ApplyReport) -> str:
+    lines: list[str] = []
+    for status, title in (("applied", "Applied"), ("failed", "Failed"), ("skipped", "Skipped")):
+        outcomes = report.with_status(status)
+        if outcomes:
+            lines.append(f"{title} ({len(outcomes)}):")
+            lines += [
+                f"  {o.change.op} {o.change.kind} {o.change.key}" + (f": {o.detail}" if o.detail else "")
+                for o in outcomes
+            ]
+    if report.interrupted:
+        lines.append("Interrupted: the changes above marked skipped were not started. Run apply again.")
+    counts = {s: len(report.with_status(s)) for s in ("applied", "failed", "skipped")}  # type: ignore[arg-type]
+    lines.append(
+        f"Apply {'complete' if report.ok else 'incomplete'}: "
+        f"{counts['applied']} applied, {counts['failed']} failed, {counts['skipped']} skipped."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def cmd_export(args: argparse.Namespace, console: Console) -> int:
+    from catalogsync.export import export_text
+
+    with open_client(args) as client:
+        text = export_text(_read_live(client, console))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        console.info(f"Wrote {args.output}")
+    else:
+        console.out(text)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, console: Console) -> int:
+    import json
+
+    from catalogsync.schema import catalog_schema
+
+    console.out(json.dumps(catalog_schema(), indent=2) + "\n")
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace, console: Console) -> int:
+    from catalogsync.sandbox import cli as sandbox_cli
+
+    return sandbox_cli.run(args)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
+    "validate": cmd_validate,
+    "plan": cmd_plan,
+    "apply": cmd_apply,
+    "export": cmd_export,
+    "schema": cmd_schema,
+    "sandbox": cmd_sandbox,
+}

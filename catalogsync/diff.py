@@ -1,0 +1,138 @@
+"""Compare desired and live state by key: pure, no I/O.
+
+``diff`` yields the operations as values (:class:`Change`) plus what it deliberately leaves
+alone (:class:`Unmanaged`). Updates compare the *merged* resource (desired values for declared
+fields, live values for the rest) with the live one, so a field the catalog does not mention
+never shows up as a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from deepdiff import DeepDiff
+
+from catalogsync.catalog import Catalog
+from catalogsync.kinds import KINDS, AnyKind
+from catalogsync.live import LiveState
+
+Op = Literal["create", "update", "delete"]
+OPS: tuple[Op, ...] = ("create", "update", "delete")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an update: a dotted path with its old and new JSON values."""
+
+    path: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    """One operation on one resource; ``before``/``after`` are the models as JSON (None where absent)."""
+
+    op: Op
+    kind: str
+    key: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    fields: tuple[FieldChange, ...] = field(default=())
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    def as_tuple(self) -> tuple[str, str, str]:
+        return (self.op, self.kind, self.key)
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """A live resource the plan leaves alone, and why."""
+
+    kind: str
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    changes: tuple[Change, ...]
+    unmanaged: tuple[Unmanaged, ...]
+    conflicts: tuple[str, ...]
+    """Declared keys that several live resources share: nothing can safely be done to them."""
+
+
+def diff(desired: Catalog, live: LiveState) -> Diff:
+    changes: list[Change] = []
+    unmanaged: list[Unmanaged] = []
+    conflicts: list[str] = []
+    for kind in KINDS:
+        wanted = desired.section(kind.section)
+        ambiguous = live.ambiguous(kind.name)
+        conflicts += [f"{kind.name}:{k}" for k in sorted(ambiguous & wanted.keys())]
+        changes += [
+            c for k, m in sorted(wanted.items()) if k not in ambiguous for c in _compare(kind, k, m, live)
+        ]
+        for key, obj in sorted(live.resources.get(kind.name, {}).items()):
+            if key in wanted:
+                continue
+            reason = _keep_reason(desired, kind, key)
+            if reason:
+                unmanaged.append(Unmanaged(kind.name, key, reason))
+            else:
+                before = obj.model.model_dump(mode="json")
+                changes.append(Change("delete", kind.name, key, before=before))
+    return Diff(tuple(changes), tuple(unmanaged), tuple(conflicts))
+
+
+def _compare(kind: AnyKind, key: str, desired: Any, live: LiveState) -> list[Change]:
+    obj = live.get(kind.name, key)
+    if obj is None:
+        return [Change("create", kind.name, key, after=desired.model_dump(mode="json", exclude_unset=True))]
+    merged = kind.merge(desired, obj.model)
+    if merged == obj.model:
+        return []
+    before, after = obj.model.model_dump(mode="json"), merged.model_dump(mode="json")
+    return [Change("update", kind.name, key, before=before, after=after, fields=field_changes(before, after))]
+
+
+def _keep_reason(desired: Catalog, kind: AnyKind, key: str) -> str | None:
+    settings = desired.settings
+    if key in settings.protected.for_section(kind.section):
+        return "protected"
+    if not settings.prune.for_section(kind.section):
+        return "not in the catalog (pruning off)"
+    return None
+
+
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:
+    """Per-field differences; lists of plain values are shown whole, nested objects per leaf."""
+    found: dict[str, FieldChange] = {}
+    tree = DeepDiff(before, after, view="tree", verbose_level=2)
+    for level in (level for group in tree.values() for level in group):
+        path = level.path(output_format="list")
+        top = str(path[0])
+        if _is_plain_list(before.get(top)) or _is_plain_list(after.get(top)):
+            found[top] = FieldChange(top, before.get(top), after.get(top))
+        else:
+            found[_dotted(path)] = FieldChange(_dotted(path), _present(level.t1), _present(level.t2))
+    return tuple(found[p] for p in sorted(found))
+
+
+def _is_plain_list(value: Any) -> bool:
+    return isinstance(value, list) and all(not isinstance(v, dict | list) for v in value)
+
+
+def _present(value: Any) -> Any:
+    return None if type(value).__name__ == "NotPresent" else value
+
+
+def _dotted(path: list[Any]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

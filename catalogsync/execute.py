@@ -1,0 +1,199 @@
+"""Carry out a plan: the only stage that writes.
+
+Changes run level by level (creates and updates by rank, then deletes in reverse rank), concurrently
+within a level. A change whose prerequisite failed is skipped. A write is never retried blindly: after an
+ambiguous failure (no usable answer, 5xx or 429) the resource is re-read by key to learn whether the write
+happened, and only when it did not is the write sent again, recomputed from what was read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any, Literal
+
+from catalogsync.diff import Change
+from catalogsync.errors import ApiError, ClientError
+from catalogsync.fetch import read_one
+from catalogsync.kinds import BY_NAME, AnyKind, Reference, WireObject
+from catalogsync.live import LiveState
+from catalogsync.plan import Plan, execution_order
+
+Status = Literal["applied", "failed", "skipped"]
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    detail: str = ""
+
+
+@dataclass
+class ApplyReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+
+    def with_status(self, status: Status) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(o.status == "applied" for o in self.outcomes)
+
+
+class Ids:
+    """Vendor ids by (kind, key): those read live plus those created during this run."""
+
+    def __init__(self, live: LiveState) -> None:
+        self._lock = threading.Lock()
+        self._ids = {
+            (kind, key): obj.id for kind, objs in live.resources.items() for key, obj in objs.items()
+        }
+        self.names = {obj.id: key for key, obj in live.resources.get("product", {}).items()}
+
+    def resolve(self, kind: str, key: str) -> str:
+        with self._lock:
+            return self._ids[(kind, key)]
+
+    def record(self, kind: str, key: str, vendor_id: str) -> None:
+        with self._lock:
+            self._ids[(kind, key)] = vendor_id
+            if kind == "product":
+                self.names[vendor_id] = key
+
+
+def execute(
+    plan: Plan,
+    live: LiveState,
+    client: Any,
+    *,
+    parallelism: int = 8,
+    stop: threading.Event | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> ApplyReport:
+    """Apply ``plan`` to the account that ``live`` was read from; never raises for a failed change."""
+    stop = stop or threading.Event()
+    runner = _Runner(live, client, Ids(live))
+    report = ApplyReport()
+    done: dict[str, Outcome] = {}
+    for _, group in groupby(plan.changes, key=lambda c: execution_order(c)[0]):
+        level = list(group)
+        with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
+            futures = [pool.submit(_guarded, runner, c, _blocker(c, plan, done), stop) for c in level]
+            for future in futures:
+                outcome = future.result()
+                done[outcome.change.ref] = outcome
+                report.outcomes.append(outcome)
+                if on_outcome:
+                    on_outcome(outcome)
+    report.interrupted = stop.is_set()
+    return report
+
+
+def _guarded(runner: _Runner, change: Change, blocker: str | None, stop: threading.Event) -> Outcome:
+    if stop.is_set():
+        return Outcome(change, "skipped", "interrupted before it started")
+    if blocker:
+        return Outcome(change, "skipped", blocker)
+    return runner.run(change)
+
+
+def _blocker(change: Change, plan: Plan, done: dict[str, Outcome]) -> str | None:
+    """Why a change cannot run: a prerequisite earlier in the plan did not apply."""
+    for ref in _prerequisites(change, plan):
+        outcome = done.get(ref)
+        if outcome is not None and outcome.status != "applied":
+            return f"depends on {ref}, which {outcome.status}"
+    return None
+
+
+def _prerequisites(change: Change, plan: Plan) -> list[str]:
+    if change.op == "delete":  # links to the deleted resource are dropped by earlier updates
+        return [c.ref for c in plan.changes if c.op == "update" and _links(c.before, c.kind, change)]
+    kind = BY_NAME[change.kind]
+    refs = {f"{r.kind}:{r.key}" for r in kind.references(_model(kind, change.after))}
+    return [c.ref for c in plan.changes if c.ref in refs and c.op == "create"]
+
+
+def _links(data: dict[str, Any] | None, kind: str, target: Change) -> bool:
+    if data is None:
+        return False
+    spec = BY_NAME[kind]
+    return Reference(target.kind, target.key) in spec.references(_model(spec, data))
+
+
+def _model(kind: AnyKind, data: dict[str, Any] | None) -> Any:
+    return kind.model.model_validate(data or {})
+
+
+class _Runner:
+    """Performs one change with verification after ambiguous failures."""
+
+    def __init__(self, live: LiveState, client: Any, ids: Ids) -> None:
+        self.live, self.client, self.ids = live, client, ids
+
+    def run(self, change: Change) -> Outcome:
+        kind = BY_NAME[change.kind]
+        current = self.live.get(change.kind, change.key)
+        error: ClientError | None = None
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                self._perform(kind, change, current)
+                return Outcome(change, "applied")
+            except ClientError as failure:
+                if not _ambiguous(failure):
+                    return Outcome(change, "failed", str(failure))
+                error = failure
+            try:
+                found = read_one(self.client, kind, change.key, self.ids.names)
+            except ClientError as failure:
+                return Outcome(change, "failed", f"{error}; then could not re-read it: {failure}")
+            verdict = self._settled(kind, change, found)
+            if verdict is not None:
+                return verdict
+            current = found[0] if found else None
+        return Outcome(change, "failed", f"{error} (gave up after {MAX_ATTEMPTS} attempts)")
+
+    def _perform(self, kind: AnyKind, change: Change, current: WireObject[Any] | None) -> None:
+        resource = kind.resource(self.client)
+        if change.op == "delete":
+            if current is not None:
+                resource.delete(**kind.delete_params(current))
+            return
+        model = _model(kind, change.after)
+        if current is None:
+            answer = resource.create(**kind.create_params(change.key, model, self.ids.resolve))
+            self.ids.record(change.kind, change.key, str(answer[kind.id_param]))
+            return
+        for params in kind.update_requests(change.key, model, current, self.ids.resolve):
+            resource.update(**params)
+
+    def _settled(self, kind: AnyKind, change: Change, found: list[WireObject[Any]]) -> Outcome | None:
+        """The outcome when the re-read shows the change took effect (or cannot be retried); else None."""
+        if len(found) > 1:
+            ids = ", ".join(obj.id for obj in found)
+            return Outcome(change, "failed", f"several live resources now have this key (ids {ids})")
+        if change.op == "delete":
+            return Outcome(change, "applied", "confirmed by re-reading") if not found else None
+        if not found:
+            if change.op == "update":
+                return Outcome(change, "failed", "the resource disappeared from the account during apply")
+            return None
+        obj = found[0]
+        if change.op == "create":
+            self.ids.record(change.kind, change.key, obj.id)
+        if kind.merge(_model(kind, change.after), obj.model) == obj.model:
+            return Outcome(change, "applied", "confirmed by re-reading")
+        return None
+
+
+def _ambiguous(error: ClientError) -> bool:
+    """No usable answer, a server error or rate limiting: the write may or may not have happened."""
+    if isinstance(error, ApiError):
+        return error.status >= 500 or error.status == 429
+    return True

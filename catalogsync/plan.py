@@ -1,0 +1,157 @@
+"""Turn a diff into an ordered, checkable :class:`Plan`; read and write saved plan files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from catalogsync.catalog import Catalog, Safety
+from catalogsync.diff import Change, FieldChange, Unmanaged, diff
+from catalogsync.errors import PlanError, SafetyError
+from catalogsync.kinds import BY_NAME, KINDS
+from catalogsync.live import LiveState, Stray, fingerprint
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Account:
+    vendor_id: str
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Ordered changes plus everything ``apply PLAN`` needs to refuse a stale plan."""
+
+    changes: tuple[Change, ...]
+    unmanaged: tuple[Unmanaged, ...]
+    strays: tuple[Stray, ...]
+    account: Account
+    catalog_sha256: str
+    catalog_path: str
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def count(self, op: str) -> int:
+        return sum(1 for c in self.changes if c.op == op)
+
+
+def catalog_digest(text: str | bytes) -> str:
+    data = text.encode() if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_plan(desired: Catalog, live: LiveState, *, catalog_sha256: str, catalog_path: str) -> Plan:
+    """Diff, order (creates and updates by rank, then deletes in reverse rank) and fingerprint."""
+    result = diff(desired, live)
+    if result.conflicts:
+        raise PlanError(
+            "several live resources share these keys, so none of them can be managed safely: "
+            + ", ".join(result.conflicts)
+            + " (remove or rename the duplicates in the account, then plan again)"
+        )
+    return Plan(
+        changes=tuple(sorted(result.changes, key=execution_order)),
+        unmanaged=result.unmanaged,
+        strays=live.strays,
+        account=Account(live.vendor_id, live.base_url),
+        catalog_sha256=catalog_sha256,
+        catalog_path=catalog_path,
+        fingerprints=_fingerprints(desired, live, result.changes),
+    )
+
+
+def execution_order(change: Change) -> tuple[int, str]:
+    rank = BY_NAME[change.kind].rank
+    return (len(KINDS) + (len(KINDS) - rank), change.key) if change.op == "delete" else (rank, change.key)
+
+
+def _fingerprints(desired: Catalog, live: LiveState, changes: tuple[Change, ...]) -> dict[str, str]:
+    """Every live object the plan reads (declared keys) or touches (deletes); absent ones too."""
+    refs = {f"{kind.name}:{key}" for kind in KINDS for key in desired.section(kind.section)}
+    refs |= {c.ref for c in changes}
+    return {ref: fingerprint(live.get(*ref.split(":", 1))) for ref in sorted(refs)}
+
+
+def check_safety(plan: Plan, safety: Safety, *, force: bool) -> None:
+    """Refuse plans above the catalog's thresholds unless forced."""
+    deletes, total = plan.count("delete"), len(plan.changes)
+    problems = []
+    if deletes > safety.max_deletes:
+        problems.append(f"{deletes} deletes exceed settings.safety.max_deletes ({safety.max_deletes})")
+    if total > safety.max_changes:
+        problems.append(f"{total} changes exceed settings.safety.max_changes ({safety.max_changes})")
+    if problems and not force:
+        raise SafetyError(
+            "plan refused: " + "; ".join(problems) + ". Review it, then use --force to proceed."
+        )
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    return {"format_version": FORMAT_VERSION, **asdict(plan)}
+
+
+def save_plan(plan: Plan, path: str | Path) -> None:
+    text = json.dumps(plan_to_json(plan), indent=2, sort_keys=True) + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def load_plan(path: str | Path) -> Plan:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format_version") != FORMAT_VERSION:
+            raise PlanError(f"{path}: unsupported plan format_version {data.get('format_version')!r}")
+        return Plan(
+            changes=tuple(_change(c) for c in data["changes"]),
+            unmanaged=tuple(Unmanaged(**u) for u in data["unmanaged"]),
+            strays=tuple(Stray(**s) for s in data["strays"]),
+            account=Account(**data["account"]),
+            catalog_sha256=str(data["catalog_sha256"]),
+            catalog_path=str(data["catalog_path"]),
+            fingerprints={str(k): str(v) for k, v in data["fingerprints"].items()},
+        )
+    except PlanError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise PlanError(f"{path}: not a readable catalogsync plan ({error})") from None
+
+
+def _change(data: dict[str, Any]) -> Change:
+    fields = tuple(FieldChange(**f) for f in data.get("fields", ()))
+    return Change(data["op"], data["kind"], data["key"], data.get("before"), data.get("after"), fields)
+
+
+def is_plan_file(path: str | Path) -> bool:
+    """A saved plan is JSON with a format_version; a catalog is YAML."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        return text.lstrip().startswith("{") and "format_version" in json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError, TypeError):
+        return False
+
+
+def stale_reasons(plan: Plan, live: LiveState, catalog_sha256: str) -> list[str]:
+    """Why a saved plan no longer applies: another catalog, another account, or changed live objects."""
+    reasons = []
+    if plan.catalog_sha256 != catalog_sha256:
+        reasons.append(f"the plan was made from another version of {plan.catalog_path}")
+    here = Account(live.vendor_id, live.base_url)
+    if plan.account != here:
+        reasons.append(
+            f"the plan is for vendor {plan.account.vendor_id} at {plan.account.base_url},"
+            f" not vendor {here.vendor_id} at {here.base_url}"
+        )
+    changed = [
+        ref for ref, fp in plan.fingerprints.items() if fingerprint(live.get(*ref.split(":", 1))) != fp
+    ]
+    if changed:
+        shown = ", ".join(changed[:20]) + (f" and {len(changed) - 20} more" if len(changed) > 20 else "")
+        reasons.append(f"changed in the account since the plan was made: {shown}")
+    return reasons

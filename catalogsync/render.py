@@ -1,0 +1,191 @@
+"""Render a plan as text (terminal), Markdown (pull-request comment) or JSON, from one row model."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from catalogsync.diff import Change
+from catalogsync.plan import FORMAT_VERSION, Plan
+
+MARKDOWN_LIMIT = 60_000
+SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+COLOURS = {"create": "32", "update": "33", "delete": "31"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One change as every renderer sees it."""
+
+    op: str
+    kind: str
+    key: str
+    lines: tuple[str, ...]
+    risk: str | None
+
+
+def rows(plan: Plan) -> list[Row]:
+    return [Row(c.op, c.kind, c.key, _detail_lines(c), risk(c)) for c in plan.changes]
+
+
+def summary(plan: Plan) -> str:
+    if plan.empty:
+        return "No changes. The account matches the catalog."
+    counts = ", ".join(f"{plan.count(op)} to {op}" for op in SYMBOLS)
+    return f"Plan: {counts}."
+
+
+def risk(change: Change) -> str | None:
+    """Why a reviewer should look twice at this change, if at all."""
+    if change.op == "delete":
+        return f"deletes {change.kind} {change.key}"
+    if change.op != "update":
+        return None
+    paths = {f.path: f for f in change.fields}
+    if "price" in paths:
+        return (
+            f"changes the price of {change.key}: {_value(paths['price'].old)} -> {_value(paths['price'].new)}"
+        )
+    widened = paths.get("all_products")
+    if widened and widened.new is True:
+        return f"coupon {change.key} now applies to all products"
+    for name in ("percent_off", "value_off"):
+        found = paths.get(name)
+        if found and _number(found.new) > _number(found.old):
+            return (
+                f"coupon {change.key} raises its discount ({name} {_value(found.old)} -> {_value(found.new)})"
+            )
+    return None
+
+
+def _number(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value is not None else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _detail_lines(change: Change) -> tuple[str, ...]:
+    if change.op == "update":
+        return tuple(f"{f.path}: {_value(f.old)} -> {_value(f.new)}" for f in change.fields)
+    if change.op == "create":
+        return tuple(f"{name}: {_value(value)}" for name, value in (change.after or {}).items())
+    return ()
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
+def _others(plan: Plan) -> list[str]:
+    lines = [f"{u.kind} {u.key}: {u.reason}" for u in plan.unmanaged]
+    lines += [f"{s.kind} id {s.id} ({s.label or 'no name'}): {_stray_reason(s.reason)}" for s in plan.strays]
+    return lines
+
+
+def _stray_reason(reason: str) -> str:
+    if reason == "duplicate":
+        return "its key is shared with another live resource, so it is left alone"
+    return "has no key (product code / option name), so it cannot be managed; see docs/catalog.md 'Adopting'"
+
+
+def render_text(plan: Plan, *, colour: bool = False) -> str:
+    def paint(op: str, text: str) -> str:
+        return f"\x1b[{COLOURS[op]}m{text}\x1b[0m" if colour else text
+
+    out: list[str] = []
+    for row in rows(plan):
+        out.append(paint(row.op, f"{SYMBOLS[row.op]} {row.kind} {row.key}"))
+        out.extend(f"    {line}" for line in row.lines)
+    others = _others(plan)
+    if others:
+        out += ["", f"Left alone ({len(others)}):", *(f"    {line}" for line in others)]
+    out += ["", summary(plan)]
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = "the plan artifact") -> str:
+    """Summary table and risks first, then one collapsible section per kind; cut to ``limit`` characters."""
+    all_rows = rows(plan)
+    head = ["## catalogsync plan", "", summary(plan), ""]
+    if all_rows:
+        head += ["| kind | create | update | delete |", "| --- | ---: | ---: | ---: |"]
+        for kind in dict.fromkeys(r.kind for r in all_rows):
+            counts = [sum(1 for r in all_rows if r.kind == kind and r.op == op) for op in SYMBOLS]
+            head.append(f"| {kind} | " + " | ".join(map(str, counts)) + " |")
+        head.append("")
+    risky = [r.risk for r in all_rows if r.risk]
+    if risky:
+        head += [f"**:warning: {len(risky)} change(s) to review closely**", ""]
+        head += [f"- {_md(text)}" for text in risky] + [""]
+    body: list[str] = []
+    for kind in dict.fromkeys(r.kind for r in all_rows):
+        kind_rows = [r for r in all_rows if r.kind == kind]
+        body += [f"<details><summary>{kind}: {len(kind_rows)} change(s)</summary>", "", "```diff"]
+        for row in kind_rows:
+            body.append(f"{SYMBOLS[row.op]} {row.kind} {row.key}")
+            body.extend(f"{SYMBOLS[row.op]}     {line}" for line in row.lines)
+        body += ["```", "", "</details>", ""]
+    others = _others(plan)
+    if others:
+        body += [f"<details><summary>Left alone: {len(others)}</summary>", ""]
+        body += [f"- {_md(line)}" for line in others] + ["", "</details>", ""]
+    return _cut("\n".join(head), "\n".join(body), limit, artifact)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(head: str, body: str, limit: int, artifact: str) -> str:
+    text = f"{head}\n{body}".rstrip() + "\n"
+    if len(text) <= limit:
+        return text
+    note = f"\n\n_Plan cut to fit a comment ({limit:,} characters); the full plan is in {artifact}._\n"
+    room = max(0, limit - len(head) - len(note) - 1)
+    kept = body[:room]
+    if kept.count("```") % 2:
+        kept += "\n```"
+    if kept.count("<details>") > kept.count("</details>"):
+        kept += "\n</details>"
+    return (f"{head}\n{kept}".rstrip() + note)[: max(limit, len(note))]
+
+
+def render_json(plan: Plan) -> str:
+    data = {
+        "format_version": FORMAT_VERSION,
+        "summary": {op: plan.count(op) for op in SYMBOLS} | {"unmanaged": len(plan.unmanaged)},
+        "changes": [
+            {
+                "op": c.op,
+                "kind": c.kind,
+                "key": c.key,
+                "before": c.before,
+                "after": c.after,
+                "fields": [{"path": f.path, "old": f.old, "new": f.new} for f in c.fields],
+                "risk": risk(c),
+            }
+            for c in plan.changes
+        ],
+        "unmanaged": [{"kind": u.kind, "key": u.key, "reason": u.reason} for u in plan.unmanaged],
+        "strays": [{"kind": s.kind, "id": s.id, "label": s.label, "reason": s.reason} for s in plan.strays],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(plan: Plan, fmt: str, *, colour: bool = False) -> str:
+    if fmt == "markdown":
+        return render_markdown(plan)
+    if fmt == "json":
+        return render_json(plan)
+    return render_text(plan, colour=colour)

@@ -1,0 +1,101 @@
+"""The pure diff: matched by key, only declared fields compared, pruning and protection."""
+
+from __future__ import annotations
+
+from catalogsync.diff import FieldChange, diff
+from tests.engine.helpers import catalog, live
+
+SIZE = {"values": [{"name": "S", "surcharge": "0.00"}, {"name": "L", "surcharge": "2.50"}]}
+TEE = {"name": "Tee", "price": "19.99", "description": "cotton", "options": ["Size"]}
+SALE = {"type": "sale", "percent_off": 10, "expires": "2027-08-31"}
+
+
+def tuples(result):
+    return [c.as_tuple() for c in result.changes]
+
+
+def test_identical_catalogs_have_no_changes():
+    desired = catalog(options={"Size": SIZE}, products={"TEE": TEE}, coupons={"SALE10": SALE})
+    assert diff(desired, live(desired)).changes == ()
+
+
+def test_missing_resources_are_created():
+    desired = catalog(options={"Size": SIZE}, products={"TEE": TEE})
+    assert tuples(diff(desired, live())) == [("create", "option", "Size"), ("create", "product", "TEE")]
+
+
+def test_create_carries_only_declared_fields():
+    (change,) = diff(catalog(products={"TEE": {"name": "Tee", "price": 1}}), live()).changes
+    assert change.after == {"name": "Tee", "price": "1.00"}
+
+
+def test_undeclared_fields_are_not_managed():
+    current = catalog(products={"TEE": {**TEE, "long_description": "live text", "handling": "1.00"}})
+    desired = catalog(products={"TEE": {"name": "Tee", "price": "19.99"}})
+    assert diff(desired, live(current)).changes == ()
+
+
+def test_update_lists_each_changed_field_and_keeps_live_values():
+    current = catalog(products={"TEE": {**TEE, "long_description": "keep me"}})
+    desired = catalog(products={"TEE": {"name": "Tee", "price": "24.00", "description": None}})
+    (change,) = diff(desired, live(current)).changes
+    assert change.as_tuple() == ("update", "product", "TEE")
+    assert change.fields == (
+        FieldChange("description", "cotton", None),
+        FieldChange("price", "19.99", "24.00"),
+    )
+    assert change.after["long_description"] == "keep me"
+    assert change.after["options"] == ["Size"]
+
+
+def test_option_values_compare_in_order():
+    current = catalog(options={"Size": SIZE})
+    reordered = catalog(options={"Size": {"values": list(reversed(SIZE["values"]))}})
+    (change,) = diff(reordered, live(current)).changes
+    assert [f.path for f in change.fields] == [
+        "values[0].name",
+        "values[0].surcharge",
+        "values[1].name",
+        "values[1].surcharge",
+    ]
+
+
+def test_list_fields_are_shown_whole():
+    current = catalog(products={"TEE": {**TEE, "categories": [17, 21]}})
+    desired = catalog(products={"TEE": {**TEE, "categories": [21]}})
+    (change,) = diff(desired, live(current)).changes
+    assert change.fields == (FieldChange("categories", [17, 21], [21]),)
+
+
+def test_unmanaged_resources_are_left_alone_without_pruning():
+    current = catalog(products={"OLD": TEE}, coupons={"SALE10": SALE})
+    result = diff(catalog(), live(current))
+    assert result.changes == ()
+    assert [(u.kind, u.key) for u in result.unmanaged] == [("product", "OLD"), ("coupon", "SALE10")]
+
+
+def test_pruning_deletes_per_kind_but_never_protected_keys():
+    current = catalog(products={"OLD": TEE, "KEEP": TEE}, coupons={"SALE10": SALE})
+    desired = catalog(settings={"prune": {"products": True}, "protected": {"products": ["KEEP"]}})
+    result = diff(desired, live(current))
+    assert tuples(result) == [("delete", "product", "OLD")]
+    assert {(u.key, u.reason) for u in result.unmanaged} == {
+        ("KEEP", "protected"),
+        ("SALE10", "not in the catalog (pruning off)"),
+    }
+
+
+def test_amounts_are_exact():
+    current = catalog(products={"TEE": {"name": "Tee", "price": "19.99"}})
+    assert diff(catalog(products={"TEE": {"name": "Tee", "price": 19.99}}), live(current)).changes == ()
+
+
+def test_ambiguous_live_keys_are_conflicts():
+    from catalogsync.live import Stray
+
+    state = live(
+        strays=(Stray("product", "1", "TEE", "duplicate"), Stray("product", "2", "TEE", "duplicate"))
+    )
+    result = diff(catalog(products={"TEE": TEE}), state)
+    assert result.changes == ()
+    assert result.conflicts == ("product:TEE",)

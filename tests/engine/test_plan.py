@@ -1,0 +1,116 @@
+"""Ordering, safety, fingerprints and saved plans."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from catalogsync.errors import PlanError, SafetyError
+from catalogsync.kinds import WireObject
+from catalogsync.live import LiveState, Stray
+from catalogsync.plan import check_safety, load_plan, make_plan, save_plan, stale_reasons
+from tests.engine.helpers import catalog, live
+
+SIZE = {"values": [{"name": "S", "surcharge": "0.00"}]}
+TEE = {"name": "Tee", "price": "19.99", "options": ["Size"]}
+SALE = {"type": "product", "percent_off": 10, "expires": "2027-08-31", "products": ["TEE"]}
+
+
+def plan_for(desired, current=None, **kwargs):
+    return make_plan(desired, live(current), catalog_sha256="abc", catalog_path="catalog.yaml", **kwargs)
+
+
+def test_creates_run_options_products_coupons_and_deletes_in_reverse():
+    current = catalog(
+        options={"OldOpt": SIZE},
+        products={"OLD": {"name": "Old", "price": 1}},
+        coupons={"OLDC": {**SALE, "products": ["OLD"]}},
+    )
+    desired = catalog(
+        settings={"prune": {"options": True, "products": True, "coupons": True}},
+        options={"Size": SIZE},
+        products={"TEE": TEE},
+        coupons={"NEW": SALE},
+    )
+    order = [c.as_tuple() for c in plan_for(desired, current).changes]
+    assert order == [
+        ("create", "option", "Size"),
+        ("create", "product", "TEE"),
+        ("create", "coupon", "NEW"),
+        ("delete", "coupon", "OLDC"),
+        ("delete", "product", "OLD"),
+        ("delete", "option", "OldOpt"),
+    ]
+
+
+def test_fingerprints_cover_declared_and_deleted_objects_only():
+    current = catalog(products={"TEE": TEE, "OLD": TEE, "OTHER": TEE}, options={"Size": SIZE})
+    desired = catalog(
+        settings={"prune": {"products": True}, "protected": {"products": ["OTHER"]}},
+        options={"Size": SIZE},
+        products={"TEE": TEE, "NEW": TEE},
+    )
+    plan = plan_for(desired, current)
+    assert set(plan.fingerprints) == {"option:Size", "product:TEE", "product:NEW", "product:OLD"}
+    assert plan.fingerprints["product:NEW"] == "absent"
+
+
+def test_saved_plan_round_trips(tmp_path):
+    desired = catalog(options={"Size": SIZE}, products={"TEE": {**TEE, "price": 5}})
+    plan = plan_for(desired, catalog(options={"Size": SIZE}, products={"TEE": TEE}))
+    path = tmp_path / "plan.json"
+    save_plan(plan, path)
+    assert load_plan(path) == plan
+    assert json.loads(path.read_text())["format_version"] == 1
+
+
+def test_unreadable_plan_file_is_a_plan_error(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text('{"format_version": 1}')
+    with pytest.raises(PlanError, match="not a readable catalogsync plan"):
+        load_plan(path)
+
+
+def test_stale_when_a_touched_object_changed_or_catalog_or_account_differs():
+    desired = catalog(options={"Size": SIZE}, products={"TEE": TEE})
+    current = catalog(options={"Size": SIZE}, products={"TEE": {**TEE, "price": 1}})
+    plan = plan_for(desired, current)
+    assert stale_reasons(plan, live(current), "abc") == []
+    changed = live(catalog(options={"Size": SIZE}, products={"TEE": {**TEE, "price": 2}}))
+    assert stale_reasons(plan, changed, "abc") == [
+        "changed in the account since the plan was made: product:TEE"
+    ]
+    assert "another version" in stale_reasons(plan, live(current), "zzz")[0]
+    other = LiveState("999", plan.account.base_url, live(current).resources)
+    assert "not vendor 999" in stale_reasons(plan, other, "abc")[0]
+
+
+def test_unmanaged_changes_do_not_make_a_plan_stale():
+    desired = catalog(products={"TEE": {"name": "Tee", "price": 1}})
+    plan = plan_for(desired, catalog(products={"X": TEE}))
+    assert stale_reasons(plan, live(catalog(products={"X": {**TEE, "price": 3}})), "abc") == []
+
+
+def test_safety_thresholds_refuse_unless_forced():
+    current = catalog(products={f"P{i}": TEE for i in range(3)})
+    desired = catalog(settings={"prune": {"products": True}, "safety": {"max_deletes": 2}})
+    plan = plan_for(desired, current)
+    with pytest.raises(SafetyError, match=r"3 deletes exceed settings\.safety\.max_deletes"):
+        check_safety(plan, desired.settings.safety, force=False)
+    check_safety(plan, desired.settings.safety, force=True)
+
+
+def test_conflicting_live_keys_refuse_the_plan():
+    state = live(strays=(Stray("product", "1", "TEE", "duplicate"),))
+    with pytest.raises(PlanError, match="product:TEE"):
+        make_plan(catalog(products={"TEE": TEE}), state, catalog_sha256="", catalog_path="c.yaml")
+
+
+def test_live_object_ids_do_not_leak_into_changes():
+    obj = live(catalog(products={"TEE": TEE})).get("product", "TEE")
+    assert isinstance(obj, WireObject)
+    (change,) = plan_for(
+        catalog(products={"TEE": {**TEE, "price": 3}}), catalog(products={"TEE": TEE})
+    ).changes
+    assert obj.id not in json.dumps(change.after)
