@@ -12,6 +12,8 @@ from catalogsync.plan import FORMAT_VERSION, Plan
 
 MARKDOWN_LIMIT = 60_000
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+DIFF_MARKS = {"create": "+", "update": "!", "delete": "-"}
+"""Markdown ``diff`` blocks highlight ``+``, ``-`` and ``!`` lines (``~`` would show plain)."""
 COLOURS = {"create": "32", "update": "33", "delete": "31"}
 
 
@@ -133,8 +135,9 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
         kind_rows = [r for r in all_rows if r.kind == kind]
         body += [f"<details><summary>{kind}: {len(kind_rows)} change(s)</summary>", "", "```diff"]
         for row in kind_rows:
-            body.append(f"{SYMBOLS[row.op]} {row.kind} {row.key}")
-            body.extend(f"{SYMBOLS[row.op]}     {line}" for line in row.lines)
+            mark = DIFF_MARKS[row.op]
+            body.append(f"{mark} {row.kind} {row.key}")
+            body.extend(f"{mark}     {line}" for line in row.lines)
         body += ["```", "", "</details>", ""]
     others = _others(plan)
     if others:
@@ -148,17 +151,27 @@ def _md(text: str) -> str:
 
 
 def _cut(head: str, body: str, limit: int, artifact: str) -> str:
+    """Keep whole lines of the body while the comment, closed properly and with the note, fits."""
     text = f"{head}\n{body}".rstrip() + "\n"
     if len(text) <= limit:
         return text
-    note = f"\n\n_Plan cut to fit a comment ({limit:,} characters); the full plan is in {artifact}._\n"
-    room = max(0, limit - len(head) - len(note) - 1)
-    kept = body[:room]
-    if kept.count("```") % 2:
-        kept += "\n```"
-    if kept.count("<details>") > kept.count("</details>"):
-        kept += "\n</details>"
-    return (f"{head}\n{kept}".rstrip() + note)[: max(limit, len(note))]
+    note = f"\n_Plan cut to fit a comment ({limit:,} characters); the full plan is in {artifact}._\n"
+    kept: list[str] = []
+    for line in body.split("\n"):
+        if len(_closed(head, [*kept, line])) + len(note) > limit:
+            break
+        kept.append(line)
+    return _closed(head, kept) + note
+
+
+def _closed(head: str, lines: list[str]) -> str:
+    """Head and body lines with any open code fence and details section closed."""
+    text = "\n".join([head, *lines])
+    if text.count("```") % 2:
+        text += "\n```"
+    if text.count("<details>") > text.count("</details>"):
+        text += "\n\n</details>"
+    return text.rstrip() + "\n"
 
 
 def render_json(plan: Plan) -> str:

@@ -1,0 +1,86 @@
+"""The three renderings, pinned by golden files (regenerate with UPDATE_GOLDEN=1 and review the diff)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from catalogsync.live import Stray
+from catalogsync.plan import make_plan
+from catalogsync.render import render, render_markdown, risk
+from tests.engine.helpers import catalog, live
+
+GOLDEN = Path(__file__).parent / "golden"
+SIZE = {"values": [{"name": "S", "surcharge": "0.00"}, {"name": "L", "surcharge": "2.50"}]}
+
+
+def sample_plan():
+    current = catalog(
+        options={"Size": SIZE, "Colour": {"values": [{"name": "Red", "surcharge": 0}]}},
+        products={
+            "TEE": {"name": "Tee", "price": "19.99", "options": ["Size"], "categories": [17]},
+            "MUG": {"name": "Mug", "price": "9.00"},
+            "OLD": {"name": "Old", "price": "1.00"},
+        },
+        coupons={"SALE10": {"type": "sale", "percent_off": 10, "expires": "2027-08-31"}},
+    )
+    desired = catalog(
+        settings={"prune": {"products": True}},
+        options={
+            "Size": {"values": [{"name": "S", "surcharge": "0.00"}, {"name": "XL", "surcharge": "3.00"}]}
+        },
+        products={
+            "TEE": {"name": "Tee", "price": "24.00", "options": ["Size"], "categories": [17, 21]},
+            "MUG": {"name": "Mug", "price": "9.00", "description": "Ceramic \u2615"},
+            "CAP": {"name": "Cap", "price": "12.50", "tangible": True, "weight": "0.20"},
+        },
+        coupons={
+            "SALE10": {"type": "sale", "percent_off": 15, "expires": "2027-08-31"},
+            "CAPS": {"type": "product", "value_off": "2.00", "products": ["CAP"], "expires": "2027-12-31"},
+        },
+    )
+    strays = (Stray("product", "4635212971", "API product", "no key"),)
+    return make_plan(
+        desired, live(current, strays=strays), catalog_sha256="0" * 64, catalog_path="catalog.yaml"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("text", "plan.txt"), ("markdown", "plan.md"), ("json", "plan.json")]
+)
+def test_golden(fmt, name):
+    text = render(sample_plan(), fmt)
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_json_is_valid_and_versioned():
+    data = json.loads(render(sample_plan(), "json"))
+    assert data["format_version"] == 1
+    assert data["summary"] == {"create": 2, "update": 4, "delete": 1, "unmanaged": 1}
+
+
+def test_risks_flag_deletes_prices_and_bigger_discounts():
+    risks = {c.key: risk(c) for c in sample_plan().changes}
+    assert risks["OLD"] == "deletes product OLD"
+    assert risks["TEE"] == 'changes the price of TEE: "19.99" -> "24.00"'
+    assert risks["SALE10"] == 'coupon SALE10 raises its discount (percent_off "10.00" -> "15.00")'
+    assert risks["MUG"] is None
+
+
+def test_markdown_is_cut_with_a_pointer_to_the_artifact():
+    text = render_markdown(sample_plan(), limit=700, artifact="the plan.json artifact")
+    assert len(text) <= 700
+    assert text.startswith("## catalogsync plan")
+    assert "the full plan is in the plan.json artifact" in text
+    assert text.count("```") % 2 == 0
+
+
+def test_empty_plan_says_so():
+    plan = make_plan(catalog(), live(), catalog_sha256="", catalog_path="c.yaml")
+    assert render(plan, "text").strip() == "No changes. The account matches the catalog."
