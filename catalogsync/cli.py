@@ -31,6 +31,7 @@ from catalogsync.plan import (
     stale_reasons,
 )
 from catalogsync.render import render, render_text
+from catalogsync.selection import Selection
 from catalogsync.settings import add_connection_arguments, open_client
 
 EXIT_CHANGES = 2
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes")
     plan.add_argument("--force", action="store_true", help="do not fail on safety thresholds")
+    add_selection_arguments(plan)
     add_connection_arguments(plan)
 
     apply = command("apply", "make the account match a catalog or a saved plan")
@@ -121,6 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox_cli.add_arguments(command("sandbox", "serve a local sandbox of the 2Checkout admin API"))
     return parser
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("selection (never deletes what it does not select)")
+    group.add_argument(
+        "--only", action="append", metavar="KIND[:GLOB]", help="e.g. product:TSHIRT-* (repeatable)"
+    )
+    group.add_argument(
+        "--exclude", action="append", metavar="KIND[:GLOB]", help="e.g. coupon:OLD-* (repeatable)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -180,12 +192,17 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     with open_client(args) as client:
         live = _read_live(client, console)
         if saved:
+            if args.only or args.exclude:
+                raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
             plan = load_plan(args.target)
             reasons = stale_reasons(plan, live, digest)
             if reasons:
                 raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
         else:
-            plan = make_plan(catalog, live, catalog_sha256=digest, catalog_path=catalog_path)
+            selection = Selection.parse(args.only, args.exclude)
+            plan = make_plan(
+                catalog, live, catalog_sha256=digest, catalog_path=catalog_path, selection=selection
+            )
             console.out(render_text(plan, colour=console.colour))
         check_safety(plan, catalog.settings.safety, force=args.force)
         if plan.empty:

@@ -13,6 +13,9 @@ from catalogsync.diff import Change, FieldChange, Unmanaged, diff
 from catalogsync.errors import PlanError, SafetyError
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState, Stray, fingerprint
+from catalogsync.selection import Selection
+
+EVERYTHING = Selection()
 
 FORMAT_VERSION = 1
 
@@ -48,9 +51,18 @@ def catalog_digest(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def make_plan(desired: Catalog, live: LiveState, *, catalog_sha256: str, catalog_path: str) -> Plan:
-    """Diff, order (creates and updates by rank, then deletes in reverse rank) and fingerprint."""
-    result = diff(desired, live)
+def make_plan(
+    desired: Catalog,
+    live: LiveState,
+    *,
+    catalog_sha256: str,
+    catalog_path: str,
+    selection: Selection = EVERYTHING,
+) -> Plan:
+    """Diff the selected resources, order them (deletes last, in reverse rank) and fingerprint."""
+    desired, seen = selection.narrow(desired, live)
+    result = diff(desired, seen)
+    _check_references(result.changes, live)
     if result.conflicts:
         raise PlanError(
             "several live resources share these keys, so none of them can be managed safely: "
@@ -64,8 +76,25 @@ def make_plan(desired: Catalog, live: LiveState, *, catalog_sha256: str, catalog
         account=Account(live.vendor_id, live.base_url),
         catalog_sha256=catalog_sha256,
         catalog_path=catalog_path,
-        fingerprints=_fingerprints(desired, live, result.changes),
+        fingerprints=_fingerprints(desired, seen, result.changes),
     )
+
+
+def _check_references(changes: tuple[Change, ...], live: LiveState) -> None:
+    """Every key a create or update links to exists in the account or is created by this plan."""
+    created = {c.ref for c in changes if c.op == "create"}
+    missing = sorted(
+        f"{change.ref} links to {ref.kind}:{ref.key}"
+        for change in changes
+        if change.after is not None
+        for ref in BY_NAME[change.kind].references(BY_NAME[change.kind].model.model_validate(change.after))
+        if live.get(ref.kind, ref.key) is None and f"{ref.kind}:{ref.key}" not in created
+    )
+    if missing:
+        raise PlanError(
+            "the plan links to resources that neither exist nor are created (left out by --only/--exclude?): "
+            + "; ".join(missing)
+        )
 
 
 def execution_order(change: Change) -> tuple[int, str]:

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from catalogsync.errors import PlanError, SafetyError
+from catalogsync.errors import PlanError, SafetyError, SettingsError
 from catalogsync.kinds import WireObject
 from catalogsync.live import LiveState, Stray
 from catalogsync.plan import check_safety, load_plan, make_plan, save_plan, stale_reasons
+from catalogsync.selection import Selection
 from tests.engine.helpers import catalog, live
 
 SIZE = {"values": [{"name": "S", "surcharge": "0.00"}]}
@@ -108,9 +109,40 @@ def test_conflicting_live_keys_refuse_the_plan():
 
 
 def test_live_object_ids_do_not_leak_into_changes():
-    obj = live(catalog(products={"TEE": TEE})).get("product", "TEE")
+    plain = {"name": "Tee", "price": 1}
+    obj = live(catalog(products={"TEE": plain})).get("product", "TEE")
     assert isinstance(obj, WireObject)
     (change,) = plan_for(
-        catalog(products={"TEE": {**TEE, "price": 3}}), catalog(products={"TEE": TEE})
+        catalog(products={"TEE": {**plain, "price": 3}}), catalog(products={"TEE": plain})
     ).changes
     assert obj.id not in json.dumps(change.after)
+
+
+def test_links_to_missing_resources_refuse_the_plan():
+    with pytest.raises(PlanError, match="product:TEE links to option:Size"):
+        plan_for(catalog(products={"TEE": TEE}))
+
+
+def test_selection_never_deletes_or_changes_what_it_did_not_select():
+    current = catalog(products={"TSHIRT-1": TEE, "TSHIRT-2": TEE, "MUG": TEE}, options={"Size": SIZE})
+    desired = catalog(
+        settings={"prune": {"products": True, "options": True}},
+        products={"TSHIRT-1": {**TEE, "price": 5}, "MUG": {**TEE, "price": 6}},
+    )
+    only = Selection.parse(["product:TSHIRT-*"], None)
+    plan = plan_for(desired, current, selection=only)
+    assert [c.as_tuple() for c in plan.changes] == [
+        ("update", "product", "TSHIRT-1"),
+        ("delete", "product", "TSHIRT-2"),
+    ]
+    excluded = Selection.parse(None, ["product:TSHIRT-2", "options"])
+    plan = plan_for(desired, current, selection=excluded)
+    assert [c.as_tuple() for c in plan.changes] == [
+        ("update", "product", "MUG"),
+        ("update", "product", "TSHIRT-1"),
+    ]
+
+
+def test_selection_rejects_unknown_kinds():
+    with pytest.raises(SettingsError, match="kind must be one of option, product, coupon"):
+        Selection.parse(["widget:*"], None)
