@@ -30,6 +30,7 @@ from catalogsync.plan import (
     save_plan,
     stale_reasons,
 )
+from catalogsync.progress import progress
 from catalogsync.render import render, render_text
 from catalogsync.selection import Selection
 from catalogsync.settings import add_connection_arguments, open_client
@@ -54,6 +55,11 @@ class Console:
 
     def __init__(self, verbosity: int, colour: bool) -> None:
         self.verbosity, self.colour = verbosity, colour
+
+    @property
+    def chatty(self) -> bool:
+        """Whether progress may be shown (not with --quiet)."""
+        return self.verbosity >= 0
 
     def out(self, text: str, stream: TextIO | None = None) -> None:
         (stream or sys.stdout).write(text)
@@ -168,7 +174,10 @@ def _read_catalog(path: str) -> tuple[Any, str]:
 
 def _read_live(client: Any, console: Console) -> LiveState:
     console.debug(f"reading the account at {client.base_url}")
-    return fetch(client, base_url=client.base_url)
+    with progress(
+        sys.stderr, "Reading the account (requests)", lambda: client.requests_made, enabled=console.chatty
+    ):
+        return fetch(client, base_url=client.base_url)
 
 
 def cmd_plan(args: argparse.Namespace, console: Console) -> int:
@@ -212,8 +221,16 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
         if not saved and not args.yes and not _confirm(console):
             console.info("Apply cancelled; nothing was changed.")
             return 1
-        with _stop_on_signals() as stop:
-            report = execute(plan, live, client, parallelism=client.parallelism, stop=stop)
+        outcomes: list[object] = []
+        with (
+            _stop_on_signals() as stop,
+            progress(
+                sys.stderr, "Applying", lambda: len(outcomes), total=len(plan.changes), enabled=console.chatty
+            ),
+        ):
+            report = execute(
+                plan, live, client, parallelism=client.parallelism, stop=stop, on_outcome=outcomes.append
+            )
     console.out(format_report(report))
     return 0 if report.ok else 1
 
