@@ -1,0 +1,102 @@
+"""``catalogsync sandbox``: serve a sandbox until Ctrl-C or SIGTERM (argparse glue for the main CLI)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from catalogsync.sandbox.faults import Faults
+from catalogsync.sandbox.server import DIALECTS, SEEDS, Sandbox
+
+DEFAULT_PASSWORD = "sandbox"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=8484, help="port, 0 for any free one (default: %(default)s)"
+    )
+    parser.add_argument("--db", metavar="PATH", help="SQLite file kept across restarts (default: in memory)")
+    parser.add_argument(
+        "--dialect", choices=DIALECTS, default="lenient", help="how updates treat omitted fields"
+    )
+    parser.add_argument("--seed", choices=SEEDS, default="demo", help="account of a new database")
+    parser.add_argument("--username", default="sandbox", help="API username (default: %(default)s)")
+    parser.add_argument("--password", default=DEFAULT_PASSWORD, help="API password (default: %(default)s)")
+    faults = parser.add_argument_group("fault injection (off by default)")
+    faults.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
+    faults.add_argument("--jitter-ms", type=float, default=0.0, help="uniform extra latency up to this")
+    faults.add_argument("--fault-rate", type=float, default=0.0, help="share of requests given a fault (0-1)")
+    faults.add_argument("--fault-seed", type=int, default=0, help="seed of the fault sequence")
+    faults.add_argument("--rate-limit", type=float, metavar="PER_SECOND", help="answer 429 above this rate")
+
+
+def faults_of(args: argparse.Namespace) -> Faults | None:
+    """The :class:`Faults` the flags ask for, None when they ask for none."""
+    faults = Faults(
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        fault_rate=args.fault_rate,
+        seed=args.fault_seed,
+        rate_limit=args.rate_limit,
+    )
+    return None if faults == Faults(seed=args.fault_seed) else faults
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted; 0 on a clean stop, 2 for bad flags, 1 when the server cannot start."""
+    try:
+        sandbox = Sandbox(
+            args.db,
+            dialect=args.dialect,
+            seed=args.seed,
+            username=args.username,
+            password=args.password,
+            host=args.host,
+            port=args.port,
+            faults=faults_of(args),
+        )
+    except ValueError as error:
+        sys.stderr.write(f"catalogsync sandbox: {error}\n")
+        return 2
+    stop = threading.Event()
+    try:
+        sandbox.start()
+    except OSError as error:
+        sys.stderr.write(f"catalogsync sandbox: cannot listen on {args.host}:{args.port}: {error.strerror}\n")
+        return 1
+    try:
+        sys.stdout.write(_banner(sandbox, args.username, args.password) + "\n")
+        sys.stdout.flush()
+        _wait(stop)
+    finally:
+        sandbox.stop()
+    return 0
+
+
+def _banner(sandbox: Sandbox, username: str, password: str) -> str:
+    secret = (
+        f"password {password!r}" if password == DEFAULT_PASSWORD else "the password given with --password"
+    )
+    return f"Sandbox serving {sandbox.url} (username {username!r}, {secret}); Ctrl-C to stop"
+
+
+def _wait(stop: threading.Event) -> None:
+    """Block until Ctrl-C or SIGTERM (signals are only handled on the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        stop.wait()
+        return
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)

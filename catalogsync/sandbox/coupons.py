@@ -1,0 +1,199 @@
+"""products/*_coupon(s): coupons, keyed by their code (reference §3.22-3.26, §8.7)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from catalogsync.sandbox import wire
+from catalogsync.sandbox.call import Call
+from catalogsync.sandbox.forms import UNSET, Form, Parser, amount, choice, date, flag, ident, percent
+from catalogsync.sandbox.listing import read_page
+from catalogsync.sandbox.state import next_id
+
+FIELDS: dict[str, Parser] = {
+    "date_expire": date,
+    "type": choice("sale", "product", "shipping"),
+    "percentage_off": percent,
+    "value_off": amount,
+    "minimum_purchase": amount,
+}
+REQUIRED = ("date_expire", "type")
+OPTIONAL = ("percentage_off", "value_off", "minimum_purchase")
+
+
+@dataclass(frozen=True)
+class Links:
+    """A coupon's products: every product (``select_all``) or the listed ids."""
+
+    select_all: bool
+    product_ids: tuple[int, ...]
+
+
+def create_coupon(call: Call) -> wire.JSON:
+    """The code is generated from the id sequence when not given; an existing code is PARAMETER_INVALID."""
+    form = call.form
+    code = form.field("coupon_code")
+    if isinstance(code, str) and _find(call.db, code) is not None:
+        form.invalid("coupon_code")
+    row = {name: None for name in OPTIONAL} | _read_fields(form, required=True)
+    links = _read_links(call, Links(False, ()), clear=True)
+    _check_rules(form, row, links, sent=form.params.has("product_id"))
+    form.check()
+    code = code if isinstance(code, str) else str(next_id(call.db))
+    _save(call.db, code, row, links)
+    return wire.ok("Coupon successfully created", coupon_code=code)
+
+
+def update_coupon(call: Call) -> wire.JSON:
+    """``new_code`` renames; strict needs ``type`` and clears omitted fields and links (§8.5)."""
+    form = call.form
+    code, existing = _existing(call)
+    new_code = form.field("new_code")
+    if isinstance(new_code, str) and new_code != code and _find(call.db, new_code) is not None:
+        form.invalid("new_code")
+    sent = _read_fields(form, required=call.strict)
+    base = dict(existing) if existing is not None else {}
+    if call.strict:
+        base.update({name: None for name in OPTIONAL})
+    row = base | sent
+    old = _links_of(call.db, code) if code is not None else Links(False, ())
+    links = _read_links(call, old, clear=call.strict)
+    if existing is not None:
+        _check_rules(form, row, links, sent=form.params.has("product_id"))
+    form.check()
+    assert code is not None  # otherwise coupon_code was reported missing
+    _delete(call.db, code)
+    final = new_code if isinstance(new_code, str) else code
+    _save(call.db, final, row, links)
+    return wire.ok("Coupon updated successfully", coupon_code=final)
+
+
+def delete_coupon(call: Call) -> wire.JSON:
+    code, _ = _existing(call)
+    call.form.check()
+    assert code is not None
+    _delete(call.db, code)
+    return wire.ok("Coupon successfully deleted.")
+
+
+def detail_coupon(call: Call) -> wire.JSON:
+    code, existing = _existing(call)
+    call.form.check()
+    assert code is not None and existing is not None
+    links = _links_of(call.db, code)
+    coupon = wire.coupon_detail(existing, links.product_ids, call.base_url)
+    return wire.ok("Coupon detail retrieved successfully.", coupon=coupon)
+
+
+def list_coupons(call: Call) -> wire.JSON:
+    """Paginated like the other lists (§8.7), ordered by code; items have no ``product``."""
+    page = read_page(call.form, (), ())
+    call.form.check()
+    total = call.db.execute("SELECT count(*) FROM coupons").fetchone()[0]
+    info = page.info(call.url, total)
+    query = "SELECT * FROM coupons ORDER BY coupon_code LIMIT ? OFFSET ?"
+    rows = call.db.execute(query, (page.size, page.offset)).fetchall()
+    return wire.ok(
+        "Coupon information retrieved successfully.",
+        coupon=[wire.coupon_item(r) for r in rows],
+        page_info=info,
+    )
+
+
+def _find(db: sqlite3.Connection, code: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = db.execute("SELECT * FROM coupons WHERE coupon_code = ?", (code,)).fetchone()
+    return row
+
+
+def _existing(call: Call) -> tuple[str | None, sqlite3.Row | None]:
+    """The ``coupon_code`` parameter and its coupon (RECORD_NOT_FOUND if unknown); Nones if not sent."""
+    code = call.form.required("coupon_code")
+    if code is None:
+        return None, None
+    row = _find(call.db, code)
+    if row is None:
+        raise wire.not_found()
+    return code, row
+
+
+def _read_fields(form: Form, *, required: bool) -> dict[str, Any]:
+    sent: dict[str, Any] = {}
+    for name, parse in FIELDS.items():
+        value = form.required(name, parse) if required and name in REQUIRED else form.field(name, parse)
+        if value is not UNSET and (value is not None or name in OPTIONAL):
+            sent[name] = value
+    return sent
+
+
+def _read_links(call: Call, old: Links, *, clear: bool) -> Links:
+    """``select_all=1`` links every product, ``select_all=0`` none; ``product_id`` sent replaces the links.
+
+    With neither sent the old links stay, unless ``clear`` (create, strict update).
+    """
+    form = call.form
+    select_all = form.field("select_all", flag)
+    ids = form.values("product_id", ident)
+    if ids:
+        marks = ",".join("?" * len(ids))
+        known = {
+            r[0]
+            for r in call.db.execute(f"SELECT product_id FROM products WHERE product_id IN ({marks})", ids)
+        }
+        if set(ids) - known:
+            form.invalid("product_id")
+    if select_all == 1:
+        return Links(True, ())
+    if ids is not None:
+        return Links(False, tuple(sorted(set(ids))))
+    if select_all == 0 or clear:
+        return Links(False, ())
+    return old
+
+
+def _check_rules(form: Form, row: dict[str, Any], links: Links, *, sent: bool) -> None:
+    """Percentage xor value off for sale/product coupons, neither for shipping; product coupons need links."""
+    kind = row.get("type")
+    if kind is None:
+        return
+    percentage, value = row.get("percentage_off"), row.get("value_off")
+    if kind == "shipping":
+        for name in ("percentage_off", "value_off"):
+            if row.get(name) is not None:
+                form.invalid(name)
+    elif percentage is not None and value is not None:
+        form.invalid("value_off", "Invalid value for parameter: value_off (percentage_off is set)")
+    elif percentage is None and value is None:
+        form.missing("percentage_off")
+    if kind == "product" and not links.select_all and not links.product_ids:
+        form.missing("product_id")
+    if kind != "product" and sent and links.product_ids:
+        form.invalid("product_id")
+
+
+def _links_of(db: sqlite3.Connection, code: str) -> Links:
+    row = _find(db, code)
+    query = "SELECT product_id FROM coupon_products WHERE coupon_code = ? ORDER BY product_id"
+    ids = tuple(r[0] for r in db.execute(query, (code,)))
+    return Links(bool(row and row["select_all"]), ids)
+
+
+def _delete(db: sqlite3.Connection, code: str) -> None:
+    db.execute("DELETE FROM coupon_products WHERE coupon_code = ?", (code,))
+    db.execute("DELETE FROM coupons WHERE coupon_code = ?", (code,))
+
+
+def _save(db: sqlite3.Connection, code: str, row: dict[str, Any], links: Links) -> None:
+    """Insert the coupon; only product coupons keep product links."""
+    product = row["type"] == "product"
+    values = (code, *(row.get(name) for name in FIELDS), int(product and links.select_all))
+    db.execute(
+        "INSERT INTO coupons (coupon_code, date_expire, type, percentage_off, value_off, minimum_purchase, "
+        "select_all) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+    ids = links.product_ids if product else ()
+    db.executemany(
+        "INSERT INTO coupon_products (coupon_code, product_id) VALUES (?, ?)", [(code, i) for i in ids]
+    )

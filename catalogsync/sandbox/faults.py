@@ -1,0 +1,91 @@
+"""Fault injection: latency, 5xx, 429, dropped connections, slow and malformed answers; off by default.
+
+Deterministic for a given seed: one draw from ``random.Random(seed)`` per eligible request, in arrival order,
+under a lock. Nothing here sleeps; the server sleeps the returned delay outside every lock.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+ALL_FAULTS: tuple[str, ...] = ("500", "503", "429", "reset_before", "lost_after", "slow", "truncated", "html")
+BEFORE_PROCESSING = frozenset({"500", "503", "429", "reset_before", "html"})
+"""Faults answered instead of the request: nothing is committed. The others run the request first."""
+
+
+@dataclass(frozen=True)
+class Faults:
+    """What to inject. ``rate_limit`` is requests/second (token bucket); ``methods`` limits the faults."""
+
+    latency_ms: float = 0
+    jitter_ms: float = 0
+    fault_rate: float = 0.0
+    seed: int = 0
+    rate_limit: float | None = None
+    kinds: tuple[str, ...] = ALL_FAULTS
+    methods: tuple[str, ...] | None = None
+    slow_ms: float = 5000
+
+    def __post_init__(self) -> None:
+        unknown = set(self.kinds) - set(ALL_FAULTS)
+        if unknown or not self.kinds:
+            raise ValueError(f"fault kinds must be among {', '.join(ALL_FAULTS)}")
+        if not 0 <= self.fault_rate <= 1:
+            raise ValueError("fault_rate must be between 0 and 1")
+        if min(self.latency_ms, self.jitter_ms, self.slow_ms) < 0:
+            raise ValueError("latency_ms, jitter_ms and slow_ms must not be negative")
+        if self.rate_limit is not None and self.rate_limit <= 0:
+            raise ValueError("rate_limit must be positive")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """For one request: how long to wait first, whether it is rate-limited, which fault (if any)."""
+
+    delay: float = 0.0
+    retry_after: int | None = None
+    fault: str | None = None
+
+
+class Injector:
+    """Draws the decision for each request of the current :class:`Faults`."""
+
+    def __init__(self, faults: Faults | None) -> None:
+        self.faults = faults
+        self._lock = threading.Lock()
+        seed = faults.seed if faults else 0
+        self._draws = random.Random(seed)
+        self._jitter = random.Random(seed + 1)
+        self._tokens = max(1.0, faults.rate_limit) if faults and faults.rate_limit else 0.0
+        self._refilled = time.monotonic()
+
+    def decide(self, method: str) -> Decision:
+        faults = self.faults
+        if faults is None:
+            return Decision()
+        with self._lock:
+            delay = (faults.latency_ms + self._jitter.uniform(0, faults.jitter_ms)) / 1000
+            retry_after = self._take_token(faults.rate_limit) if faults.rate_limit else None
+            if retry_after is not None:
+                return Decision(delay, retry_after)
+            if faults.fault_rate <= 0 or (faults.methods is not None and method not in faults.methods):
+                return Decision(delay)
+            draw = self._draws.random()
+        if draw >= faults.fault_rate:
+            return Decision(delay)
+        kind = faults.kinds[min(len(faults.kinds) - 1, int(draw / faults.fault_rate * len(faults.kinds)))]
+        return Decision(delay, None, kind)
+
+    def _take_token(self, rate: float) -> int | None:
+        """None when a token was available, else the seconds until one is (at least 1)."""
+        now = time.monotonic()
+        self._tokens = min(max(1.0, rate), self._tokens + (now - self._refilled) * rate)
+        self._refilled = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return None
+        return max(1, math.ceil((1 - self._tokens) / rate))

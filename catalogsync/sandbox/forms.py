@@ -1,0 +1,145 @@
+"""Reading and validating request parameters while collecting every problem of the request (§8.3).
+
+A field read gives :data:`UNSET` when the parameter was not sent, ``None`` when it was sent empty (which
+clears an optional field), the parsed value otherwise. Invalid values are recorded and read as :data:`UNSET`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from catalogsync.sandbox import wire
+from catalogsync.sandbox.params import Params
+
+Parser = Callable[[str], Any]
+
+
+class Unset(Enum):
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+_AMOUNT = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
+_PERCENT = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+_PERIOD = re.compile(r"^[1-9]\d{0,2} (Week|Month|Year)$")
+_ID = re.compile(r"^\d{1,18}$")
+
+
+def text(value: str) -> str:
+    return value
+
+
+def amount(value: str) -> int:
+    """A non-negative decimal with up to two places, as integer cents."""
+    if not _AMOUNT.match(value):
+        raise ValueError(value)
+    return int(Decimal(value) * 100)
+
+
+def percent(value: str) -> int:
+    """A whole percent (> 0, <= 100, up to two places) as hundredths of a percent."""
+    if not _PERCENT.match(value) or not 0 < Decimal(value) <= 100:
+        raise ValueError(value)
+    return int(Decimal(value) * 100)
+
+
+def flag(value: str) -> int:
+    if value not in ("0", "1"):
+        raise ValueError(value)
+    return int(value)
+
+
+def ident(value: str) -> int:
+    if not _ID.match(value):
+        raise ValueError(value)
+    return int(value)
+
+
+def date(value: str) -> str:
+    """``YYYY-MM-DD``."""
+    if len(value) != 10:
+        raise ValueError(value)
+    dt.date.fromisoformat(value)
+    return value
+
+
+def period(value: str) -> str:
+    """``N Week|Month|Year``."""
+    if not _PERIOD.match(value):
+        raise ValueError(value)
+    return value
+
+
+def duration(value: str) -> str:
+    """``Forever`` or a period."""
+    return value if value == "Forever" else period(value)
+
+
+def choice(*allowed: str) -> Parser:
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(value)
+        return value
+
+    return parse
+
+
+class Form:
+    """The parameters of one request and the problems found in them so far."""
+
+    def __init__(self, params: Params) -> None:
+        self.params = params
+        self.errors: list[wire.JSON] = []
+
+    def missing(self, name: str) -> None:
+        self.errors.append(wire.missing(name))
+
+    def invalid(self, name: str, message: str | None = None) -> None:
+        self.errors.append(wire.invalid(name, message))
+
+    def field(self, name: str, parse: Parser = text) -> Any:
+        """UNSET (not sent or invalid), None (sent empty) or the parsed value."""
+        raw = self.params.first(name)
+        if raw is None:
+            return UNSET
+        if raw == "":
+            return None
+        try:
+            return parse(raw)
+        except ValueError:
+            self.invalid(name)
+            return UNSET
+
+    def required(self, name: str, parse: Parser = text) -> Any:
+        """The parsed value, or None after recording it missing (absent or empty) or invalid."""
+        if not self.params.first(name):
+            self.missing(name)
+            return None
+        value = self.field(name, parse)
+        return None if value is UNSET else value
+
+    def values(self, name: str, parse: Parser = text) -> list[Any] | None:
+        """A list parameter: None when not sent, [] when sent only empty, else every parsed value."""
+        if not self.params.has(name):
+            return None
+        parsed: list[Any] = []
+        for raw in self.params.all(name):
+            if raw == "":
+                continue
+            try:
+                parsed.append(parse(raw))
+            except ValueError:
+                self.invalid(name)
+                return []
+        return parsed
+
+    def check(self) -> None:
+        """Raise every problem found so far as one 400 answer."""
+        if self.errors:
+            raise wire.ApiFailure(400, self.errors)
