@@ -37,7 +37,7 @@ def create_coupon(call: Call) -> wire.JSON:
     code = form.field("coupon_code")
     if isinstance(code, str) and _find(call.db, code) is not None:
         form.invalid("coupon_code")
-    row = {name: None for name in OPTIONAL} | _read_fields(form, required=True)
+    row = {name: None for name in OPTIONAL} | _read_fields(form, REQUIRED)
     links = _read_links(call, Links(False, ()), clear=True)
     _check_rules(form, row, links, sent=form.params.has("product_id"))
     form.check()
@@ -53,10 +53,10 @@ def update_coupon(call: Call) -> wire.JSON:
     new_code = form.field("new_code")
     if isinstance(new_code, str) and new_code != code and _find(call.db, new_code) is not None:
         form.invalid("new_code")
-    sent = _read_fields(form, required=call.strict)
+    sent = _read_fields(form, ("type",) if call.strict else ())
     base = dict(existing) if existing is not None else {}
     if call.strict:
-        base.update({name: None for name in OPTIONAL})
+        base.update({name: None for name in (*OPTIONAL, "type")})
     row = base | sent
     old = _links_of(call.db, code) if code is not None else Links(False, ())
     links = _read_links(call, old, clear=call.strict)
@@ -118,10 +118,11 @@ def _existing(call: Call) -> tuple[str | None, sqlite3.Row | None]:
     return code, row
 
 
-def _read_fields(form: Form, *, required: bool) -> dict[str, Any]:
+def _read_fields(form: Form, required: tuple[str, ...]) -> dict[str, Any]:
+    """The fields sent (an empty value clears an optional field, and leaves a required one as it was)."""
     sent: dict[str, Any] = {}
     for name, parse in FIELDS.items():
-        value = form.required(name, parse) if required and name in REQUIRED else form.field(name, parse)
+        value = form.required(name, parse) if name in required else form.field(name, parse)
         if value is not UNSET and (value is not None or name in OPTIONAL):
             sent[name] = value
     return sent

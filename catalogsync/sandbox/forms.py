@@ -98,10 +98,15 @@ class Form:
         self.errors: list[wire.JSON] = []
 
     def missing(self, name: str) -> None:
-        self.errors.append(wire.missing(name))
+        self._add(wire.missing(name))
 
     def invalid(self, name: str, message: str | None = None) -> None:
-        self.errors.append(wire.invalid(name, message))
+        self._add(wire.invalid(name, message))
+
+    def _add(self, error: wire.JSON) -> None:
+        """Record a problem; one per parameter (the first found)."""
+        if all(e.get("parameter") != error["parameter"] for e in self.errors):
+            self.errors.append(error)
 
     def field(self, name: str, parse: Parser = text) -> Any:
         """UNSET (not sent or invalid), None (sent empty) or the parsed value."""

@@ -191,12 +191,8 @@ def _check_rules(form: Form, row: dict[str, Any]) -> None:
     ):
         if row.get(switch) == 1:
             for name in needed:
-                if row.get(name) is None and not _already_reported(form, name):
+                if row.get(name) is None:
                     form.missing(name)
-
-
-def _already_reported(form: Form, name: str) -> bool:
-    return any(e.get("parameter") == name for e in form.errors)
 
 
 def _read_links(call: Call) -> tuple[list[int] | None, list[int] | None]:
