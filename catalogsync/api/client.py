@@ -1,0 +1,128 @@
+"""The :class:`Client`: one account of the legacy 2Checkout admin API, its method groups and hash checks."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import requests
+
+from catalogsync.api import hashes
+from catalogsync.api.codec import Body
+from catalogsync.api.paging import Items, list_all
+from catalogsync.api.resources import Account, Products, Sales
+from catalogsync.api.transport import Policy, Transport
+from catalogsync.errors import SettingsError, TransportError
+
+
+class Client:
+    """A thread-safe client of one account::
+
+        with Client("https://www.2checkout.com/api", "apiuser", "password", secret="tango") as client:
+            client.products.list_all()
+
+    ``call()`` is the one path to HTTP; ``account``, ``sales`` and ``products`` (with ``products.options`` and
+    ``products.coupons``) name the API's methods. ``parallelism`` bounds the concurrent page reads of one
+    ``list_all`` call.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        secret: str | None = None,
+        demo: bool = False,
+        timeout: float = 30.0,
+        log_file: str | os.PathLike[str] | None = None,
+        session: requests.Session | None = None,
+        max_retries: int = 4,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        parallelism: int = 8,
+    ) -> None:
+        if parallelism < 1:
+            raise SettingsError("parallelism must be at least 1")
+        self.parallelism = parallelism
+        self._secret, self._demo = secret, demo
+        self._transport = Transport(
+            base_url,
+            username,
+            password,
+            policy=Policy(timeout, max_retries, backoff, max_backoff),
+            session=session,
+            pool_size=max(10, 4 * parallelism),  # several list_all calls may page at once
+            secrets=(secret,),
+            log_file=log_file,
+        )
+        self._username = username
+        self._vendor_lock = threading.Lock()
+        self._vendor_id: str | None = None
+        self.account = Account(self.call)
+        self.sales = Sales(self.call, self._list_all)
+        self.products = Products(self.call, self._list_all)
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    @property
+    def requests_made(self) -> int:
+        """HTTP requests issued so far, every attempt and retry included."""
+        return self._transport.requests_made
+
+    def call(
+        self, group: str, method: str, params: Mapping[str, Any] | None = None, *, write: bool = False
+    ) -> Body:
+        """Call ``<group>/<method>`` and return the decoded body of the successful response.
+
+        Reads (``detail_*``, ``list_*``, ``acct/*``) are GETs retried on transient failures; ``write=True``,
+        or any other method name, makes a POST that is never retried.
+        """
+        return self._transport.call(group, method, params, write=write)
+
+    @property
+    def vendor_id(self) -> str:
+        """The account's vendor id, read once from ``detail_company_info``."""
+        with self._vendor_lock:
+            if self._vendor_id is None:
+                info = self.account.company_info().get("vendor_company_info")
+                vendor_id = info.get("vendor_id") if isinstance(info, dict) else None
+                if not vendor_id:
+                    raise TransportError(
+                        "no vendor_id in the company info", method="acct/detail_company_info"
+                    )
+                self._vendor_id = str(vendor_id)
+            return self._vendor_id
+
+    def validate_ins(self, params: Mapping[str, str]) -> bool:
+        """Whether an INS message's ``md5_hash`` is genuine (needs ``secret``)."""
+        return hashes.validate_ins_hash(params, self._secret)
+
+    def validate_return(self, params: Mapping[str, str]) -> bool:
+        """Whether a checkout passback's ``key`` is genuine (needs ``secret``; demo rule when ``demo``)."""
+        return hashes.validate_return_key(params, self._secret, demo=self._demo)
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Client({self.base_url!r}, {self._username!r}, password='***')"
+
+    def _list_all(self, group: str, method: str, key: str, filters: Mapping[str, Any]) -> Items:
+        def read(params: Mapping[str, Any]) -> Body:
+            return self.call(group, method, params)
+
+        return list_all(read, f"{group}/{method}", key, filters, self.parallelism)

@@ -1,0 +1,76 @@
+"""The wire format of one call, without I/O: which calls are reads, form parameters, and response bodies.
+
+Reads (``detail_*``, ``list_*``, every ``acct/*`` method) go as GET with a query string and may be retried;
+everything else is a write, sent as an urlencoded POST and never retried. A response is an error when its
+HTTP status is not 2xx *or* its JSON body carries an ``errors`` member (reference §1.4): both are checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from catalogsync.errors import ApiError, TransportError, VendorError
+
+Pairs = list[tuple[str, str]]
+Body = dict[str, Any]
+
+
+def is_read(group: str, method: str) -> bool:
+    """Whether the API documents this call as a side-effect-free GET."""
+    return group == "acct" or method.startswith(("detail_", "list_"))
+
+
+def encode_params(params: Mapping[str, Any] | None) -> Pairs:
+    """Form pairs: lists and tuples become repeated keys, None is dropped, bools become "1"/"0"."""
+    pairs: Pairs = []
+    for name, value in (params or {}).items():
+        values: Iterable[Any] = value if isinstance(value, list | tuple) else (value,)
+        pairs.extend((name, _scalar(item)) for item in values if item is not None)
+    return pairs
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def decode_response(
+    method: str, status: int, content_type: str, content: bytes, clean: Callable[[str], str]
+) -> Body:
+    """The body of a successful response; otherwise :class:`ApiError` or :class:`TransportError`.
+
+    ``clean`` redacts credentials from the vendor's error messages before they enter an exception.
+    """
+    body = _parse(content_type, content)
+    if isinstance(body, str):
+        raise TransportError(f"HTTP {status}: {body}", method=method, status=status)
+    if "errors" in body or not 200 <= status < 300:
+        raise ApiError(method=method, status=status, errors=_vendor_errors(body.get("errors"), clean))
+    return body
+
+
+def _parse(content_type: str, content: bytes) -> Body | str:
+    """The JSON object of a body, or a description of why there is none."""
+    if "html" in content_type.lower() or content.lstrip()[:1] == b"<":
+        return "an HTML page instead of JSON"
+    if not content.strip():
+        return "an empty body instead of JSON"
+    try:
+        body = json.loads(content.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError is a ValueError too
+        return "a body that is not valid JSON (truncated or malformed)"
+    if not isinstance(body, dict):
+        return f"a JSON {type(body).__name__} instead of an object"
+    return body
+
+
+def _vendor_errors(raw: Any, clean: Callable[[str], str]) -> list[VendorError]:
+    items = raw if isinstance(raw, list) else [] if raw is None else [raw]
+    errors = [VendorError.from_wire(item) for item in items]
+    return [
+        VendorError(e.code, clean(e.message), None if e.parameter is None else clean(e.parameter))
+        for e in errors
+    ]

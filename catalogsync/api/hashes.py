@@ -1,0 +1,77 @@
+"""The two MD5 checks of the legacy API (reference §5), as pure functions.
+
+* Return / passback ``key`` = UPPER(MD5(secret_word + sid + order_number + total)); for demo sales the vendor
+  computes it with order number ``"1"`` (when the client is in demo mode or the passback says ``demo=Y``).
+* INS ``md5_hash`` = UPPER(MD5(sale_id + vendor_id + invoice_id + secret_word)).
+
+Untrusted input never raises: a missing or empty field makes the check fail. A missing secret word is a
+configuration mistake and raises :class:`SettingsError` (a check that cannot be made never "passes").
+Comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+
+from catalogsync.errors import SettingsError
+
+DEMO_ORDER_NUMBER = "1"
+
+
+def return_key(secret: str, sid: str, order_number: str, total: str) -> str:
+    """The ``key`` the vendor sends back to the approved URL after checkout."""
+    return _md5_upper(secret + sid + order_number + total)
+
+
+def ins_hash(sale_id: str, vendor_id: str, invoice_id: str, secret: str) -> str:
+    """The ``md5_hash`` of an INS message."""
+    return _md5_upper(sale_id + vendor_id + invoice_id + secret)
+
+
+def validate_return_key(params: Mapping[str, str], secret: str | None, *, demo: bool = False) -> bool:
+    """Whether a passback's ``key`` is genuine; ``demo`` (or ``demo=Y`` in it) uses order number "1"."""
+    secret = _require(secret)
+    fields = _fields(params, "sid", "order_number", "total", "key")
+    if fields is None:
+        return False
+    sid, order_number, total, key = fields
+    if demo or params.get("demo") == "Y":
+        order_number = DEMO_ORDER_NUMBER
+    return _same(return_key(secret, sid, order_number, total), key)
+
+
+def validate_ins_hash(params: Mapping[str, str], secret: str | None, *, vendor_id: str | None = None) -> bool:
+    """Whether an INS message's ``md5_hash`` is genuine.
+
+    ``vendor_id`` replaces the message's own ``vendor_id`` (some libraries hash with the configured seller
+    id); by default the message's is used.
+    """
+    secret = _require(secret)
+    fields = _fields(params, "sale_id", "vendor_id", "invoice_id", "md5_hash")
+    if fields is None:
+        return False
+    sale_id, message_vendor_id, invoice_id, given = fields
+    return _same(ins_hash(sale_id, vendor_id or message_vendor_id, invoice_id, secret), given)
+
+
+def _md5_upper(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
+
+
+def _require(secret: str | None) -> str:
+    if not secret:
+        raise SettingsError("no secret word configured: pass secret=... to check vendor hashes")
+    return secret
+
+
+def _fields(params: Mapping[str, str], *names: str) -> tuple[str, ...] | None:
+    values = tuple(params.get(name) for name in names)
+    if not all(isinstance(value, str) and value for value in values):
+        return None
+    return tuple(str(value) for value in values)
+
+
+def _same(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode("ascii"), given.upper().encode("utf-8"))

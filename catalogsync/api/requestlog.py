@@ -1,0 +1,66 @@
+"""The optional request log: one redacted block per HTTP attempt, appended under a lock.
+
+Each block::
+
+    2024-05-01T12:00:00.123+00:00 POST https://www.2checkout.com/api/products/update_product (attempt 1)
+    Authorization: Basic ***
+    params: product_id=4635212971&name=Lamp
+    status: 200 in 84.2 ms
+    body: {"response_code":"OK",...}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from catalogsync.api.redact import MASK, Redactor
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one HTTP attempt sent and got: ``status`` and ``content``, or ``failure`` without a response."""
+
+    verb: str
+    url: str
+    pairs: list[tuple[str, str]]
+    attempt: int
+    duration_ms: float
+    status: int | None = None
+    content: bytes = b""
+    failure: str | None = None
+
+
+class RequestLog:
+    """Appends to ``path``; safe to share between threads. The file is opened per block, never kept open."""
+
+    def __init__(self, path: str | os.PathLike[str], redactor: Redactor) -> None:
+        self._path = path
+        self._redactor = redactor
+        self._lock = threading.Lock()
+
+    def record(self, attempt: Attempt) -> None:
+        block = self._format(attempt)
+        with self._lock, open(self._path, "a", encoding="utf-8") as log:
+            log.write(block)
+
+    def _format(self, attempt: Attempt) -> str:
+        redact = self._redactor
+        when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+        outcome = (
+            f"status: {attempt.status}"
+            if attempt.status is not None
+            else f"failed: {redact.text(attempt.failure or '')}"
+        )
+        lines = [
+            f"{when} {attempt.verb} {redact.text(attempt.url)} (attempt {attempt.attempt})",
+            f"Authorization: Basic {MASK}",
+            f"params: {urlencode(redact.pairs(attempt.pairs), safe='*')}",
+            f"{outcome} in {attempt.duration_ms:.1f} ms",
+        ]
+        if attempt.status is not None:
+            lines.append(f"body: {redact.body(attempt.content)}")
+        return "\n".join(lines) + "\n\n"

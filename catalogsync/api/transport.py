@@ -1,0 +1,183 @@
+"""The one choke point for HTTP: every request of the client goes through :meth:`Transport.call`.
+
+It adds Basic auth (pre-emptively), ``Accept: application/json`` and the timeout; waits at the shared 429
+gate; retries reads (never writes) on transient failures; maps every answer to a body, :class:`ApiError` or
+:class:`TransportError`; counts requests; and logs each attempt redacted. No ``requests`` exception escapes,
+and no exception it raises carries credentials in its message, cause or context.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth
+
+from catalogsync.api.codec import Body, Pairs, decode_response, encode_params, is_read
+from catalogsync.api.redact import Redactor, basic_credentials
+from catalogsync.api.requestlog import Attempt, RequestLog
+from catalogsync.api.retry import Backoff, Clock, Gate, Sleep, is_transient, retry_after
+from catalogsync.errors import ApiError, ClientError, SettingsError, TransportError
+
+HEADERS = {"Accept": "application/json"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How patient the transport is."""
+
+    timeout: float = 30.0
+    max_retries: int = 4
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0 or self.max_retries < 0 or self.backoff < 0 or self.max_backoff < 0:
+            raise SettingsError("timeout must be positive; max_retries, backoff and max_backoff not negative")
+
+
+class Transport:
+    """Sends calls to ``<base_url>/<group>/<method>`` for one account; safe to use from many threads."""
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        policy: Policy | None = None,
+        session: requests.Session | None = None,
+        pool_size: int = 10,
+        secrets: tuple[str | None, ...] = (),
+        log_file: str | os.PathLike[str] | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        if not username or not password:
+            raise SettingsError("the API username and password are required")
+        self.policy = policy or Policy()
+        self.redactor = Redactor((password, basic_credentials(username, password), *secrets))
+        self._auth = HTTPBasicAuth(username, password)
+        self._owns_session = session is None
+        self._session = session or _new_session(pool_size)
+        self._log = RequestLog(log_file, self.redactor) if log_file else None
+        self._backoff = Backoff(self.policy.backoff, self.policy.max_backoff)
+        self.gate = Gate(clock, sleep)
+        self._sleep = sleep
+        self._count_lock = threading.Lock()
+        self._requests = 0
+
+    @property
+    def requests_made(self) -> int:
+        with self._count_lock:
+            return self._requests
+
+    def call(self, group: str, method: str, params: Mapping[str, Any] | None = None, *, write: bool) -> Body:
+        """The body of a successful call; reads are retried on transient failures, writes never."""
+        read = is_read(group, method) and not write
+        name, pairs = f"{group}/{method}", encode_params(params)
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(name, pairs, read, attempt)
+            except ClientError as error:
+                if not read or attempt >= self.policy.max_retries or not is_transient(error):
+                    raise
+                if getattr(error, "status", None) != 429:  # a 429 already closed the gate
+                    self._sleep(self._backoff.delay(attempt))
+            attempt += 1
+
+    def close(self) -> None:
+        """Close the session if the transport made it (an injected session belongs to the caller)."""
+        if self._owns_session:
+            self._session.close()
+
+    def _attempt(self, name: str, pairs: Pairs, read: bool, attempt: int) -> Body:
+        self.gate.wait()
+        with self._count_lock:
+            self._requests += 1
+        url = f"{self.base_url}/{name}"
+        verb = "GET" if read else "POST"
+        started = time.perf_counter()
+        response, failure = self._send(verb, url, pairs)
+        elapsed = (time.perf_counter() - started) * 1000
+        if self._log is not None:
+            status = None if response is None else response.status_code
+            content = b"" if response is None else response.content
+            self._log.record(Attempt(verb, url, pairs, attempt + 1, elapsed, status, content, failure))
+        if response is None:
+            raise TransportError(failure or "no response", method=name)
+        try:
+            return decode_response(
+                name,
+                response.status_code,
+                response.headers.get("Content-Type", ""),
+                response.content,
+                self.redactor.text,
+            )
+        except ApiError as error:
+            if error.status == 429:
+                requested = retry_after(response.headers.get("Retry-After"))
+                self.gate.hold(self._backoff.hold_for(requested, attempt))
+            raise
+
+    def _send(self, verb: str, url: str, pairs: Pairs) -> tuple[requests.Response | None, str | None]:
+        """The response, or None and a redacted description (never an exception, so no chained cause)."""
+        read = verb == "GET"
+        try:
+            response = self._session.request(
+                verb,
+                url,
+                params=pairs if read else None,
+                data=None if read else pairs,
+                headers=HEADERS,
+                auth=self._auth,
+                timeout=self.policy.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            return None, f"no answer within {self.policy.timeout:g} s (timeout)"
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
+            return None, f"connection failed: {type(error).__name__}: {self.redactor.text(str(error))}"
+        return response, None
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; plain http only to a loopback host (Basic auth is cleartext)."""
+    parts = urlsplit(base_url)
+    if parts.username or parts.password:
+        raise SettingsError("the API URL must not carry credentials; pass username and password instead")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"the API URL must look like https://host/api, not {base_url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise SettingsError(
+            f"refusing plain http to {parts.hostname}: Basic auth would travel in clear text (use https)"
+        )
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _new_session(pool_size: int) -> requests.Session:
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
