@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from catalogsync.sandbox.forms import Form
+from catalogsync.sandbox import wire
+from catalogsync.sandbox.forms import Form, Parser
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,31 @@ class Call:
     def url(self) -> str:
         """This method's own URL (``page_info`` links point back to it)."""
         return f"{self.base_url}/{self.method}"
+
+    def record(self, param: str, parse: Parser, query: str) -> sqlite3.Row | None:
+        """The row ``query`` finds for the required ``param``; RECORD_NOT_FOUND if none.
+
+        None when the parameter is missing or invalid (the form has the problem, to report with the others).
+        """
+        key = self.form.required(param, parse)
+        if key is None:
+            return None
+        row: sqlite3.Row | None = self.db.execute(query, (key,)).fetchone()
+        if row is None:
+            raise wire.not_found()
+        return row
+
+    def target(self, param: str, parse: Parser, query: str) -> sqlite3.Row:
+        """:meth:`record` for calls with no other parameter: problems are raised at once."""
+        row = self.record(param, parse, query)
+        self.form.check()
+        assert row is not None  # a None row comes with a form problem
+        return row
+
+    def check_known(self, param: str, ids: list[int] | None, table: str) -> None:
+        """PARAMETER_INVALID ``param`` when an id in ``ids`` is not a ``param`` of ``table`` (links)."""
+        if not ids:
+            return
+        query = f"SELECT {param} FROM {table} WHERE {param} IN ({','.join('?' * len(ids))})"
+        if set(ids) - {row[0] for row in self.db.execute(query, ids)}:
+            self.form.invalid(param)

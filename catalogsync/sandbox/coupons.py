@@ -8,7 +8,7 @@ from typing import Any
 
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.call import Call
-from catalogsync.sandbox.forms import UNSET, Form, Parser, amount, choice, date, flag, ident, percent
+from catalogsync.sandbox.forms import UNSET, Form, Parser, amount, choice, date, flag, ident, percent, text
 from catalogsync.sandbox.listing import read_page
 from catalogsync.sandbox.state import next_id
 
@@ -21,6 +21,7 @@ FIELDS: dict[str, Parser] = {
 }
 REQUIRED = ("date_expire", "type")
 OPTIONAL = ("percentage_off", "value_off", "minimum_purchase")
+COUPON = ("coupon_code", text, "SELECT * FROM coupons WHERE coupon_code = ?")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def create_coupon(call: Call) -> wire.JSON:
         form.invalid("coupon_code")
     row = {name: None for name in OPTIONAL} | _read_fields(form, REQUIRED)
     links = _read_links(call, Links(False, ()), clear=True)
-    _check_rules(form, row, links, sent=form.params.has("product_id"))
+    _check_rules(form, row, links)
     form.check()
     code = code if isinstance(code, str) else str(next_id(call.db))
     _save(call.db, code, row, links)
@@ -49,7 +50,8 @@ def create_coupon(call: Call) -> wire.JSON:
 def update_coupon(call: Call) -> wire.JSON:
     """``new_code`` renames; strict needs ``type`` and clears omitted fields and links (§8.5)."""
     form = call.form
-    code, existing = _existing(call)
+    existing = call.record(*COUPON)
+    code = None if existing is None else str(existing["coupon_code"])
     new_code = form.field("new_code")
     if isinstance(new_code, str) and new_code != code and _find(call.db, new_code) is not None:
         form.invalid("new_code")
@@ -58,10 +60,9 @@ def update_coupon(call: Call) -> wire.JSON:
     if call.strict:
         base.update({name: None for name in (*OPTIONAL, "type")})
     row = base | sent
-    old = _links_of(call.db, code) if code is not None else Links(False, ())
-    links = _read_links(call, old, clear=call.strict)
+    links = _read_links(call, _links_of(call.db, existing), clear=call.strict)
     if existing is not None:
-        _check_rules(form, row, links, sent=form.params.has("product_id"))
+        _check_rules(form, row, links)
     form.check()
     assert code is not None  # otherwise coupon_code was reported missing
     _delete(call.db, code)
@@ -71,19 +72,13 @@ def update_coupon(call: Call) -> wire.JSON:
 
 
 def delete_coupon(call: Call) -> wire.JSON:
-    code, _ = _existing(call)
-    call.form.check()
-    assert code is not None
-    _delete(call.db, code)
+    _delete(call.db, call.target(*COUPON)["coupon_code"])
     return wire.ok("Coupon successfully deleted.")
 
 
 def detail_coupon(call: Call) -> wire.JSON:
-    code, existing = _existing(call)
-    call.form.check()
-    assert code is not None and existing is not None
-    links = _links_of(call.db, code)
-    coupon = wire.coupon_detail(existing, links.product_ids, call.base_url)
+    existing = call.target(*COUPON)
+    coupon = wire.coupon_detail(existing, _links_of(call.db, existing).product_ids, call.base_url)
     return wire.ok("Coupon detail retrieved successfully.", coupon=coupon)
 
 
@@ -107,17 +102,6 @@ def _find(db: sqlite3.Connection, code: str) -> sqlite3.Row | None:
     return row
 
 
-def _existing(call: Call) -> tuple[str | None, sqlite3.Row | None]:
-    """The ``coupon_code`` parameter and its coupon (RECORD_NOT_FOUND if unknown); Nones if not sent."""
-    code = call.form.required("coupon_code")
-    if code is None:
-        return None, None
-    row = _find(call.db, code)
-    if row is None:
-        raise wire.not_found()
-    return code, row
-
-
 def _read_fields(form: Form, required: tuple[str, ...]) -> dict[str, Any]:
     """The fields sent (an empty value clears an optional field, and leaves a required one as it was)."""
     sent: dict[str, Any] = {}
@@ -136,14 +120,7 @@ def _read_links(call: Call, old: Links, *, clear: bool) -> Links:
     form = call.form
     select_all = form.field("select_all", flag)
     ids = form.values("product_id", ident)
-    if ids:
-        marks = ",".join("?" * len(ids))
-        known = {
-            r[0]
-            for r in call.db.execute(f"SELECT product_id FROM products WHERE product_id IN ({marks})", ids)
-        }
-        if set(ids) - known:
-            form.invalid("product_id")
+    call.check_known("product_id", ids, "products")
     if select_all == 1:
         return Links(True, ())
     if ids is not None:
@@ -153,7 +130,7 @@ def _read_links(call: Call, old: Links, *, clear: bool) -> Links:
     return old
 
 
-def _check_rules(form: Form, row: dict[str, Any], links: Links, *, sent: bool) -> None:
+def _check_rules(form: Form, row: dict[str, Any], links: Links) -> None:
     """Percentage xor value off for sale/product coupons, neither for shipping; product coupons need links."""
     kind = row.get("type")
     if kind is None:
@@ -169,15 +146,17 @@ def _check_rules(form: Form, row: dict[str, Any], links: Links, *, sent: bool) -
         form.missing("percentage_off")
     if kind == "product" and not links.select_all and not links.product_ids:
         form.missing("product_id")
-    if kind != "product" and sent and links.product_ids:
+    if kind != "product" and form.params.has("product_id") and links.product_ids:
         form.invalid("product_id")
 
 
-def _links_of(db: sqlite3.Connection, code: str) -> Links:
-    row = _find(db, code)
+def _links_of(db: sqlite3.Connection, coupon: sqlite3.Row | None) -> Links:
+    """A stored coupon's links (none for None)."""
+    if coupon is None:
+        return Links(False, ())
     query = "SELECT product_id FROM coupon_products WHERE coupon_code = ? ORDER BY product_id"
-    ids = tuple(r[0] for r in db.execute(query, (code,)))
-    return Links(bool(row and row["select_all"]), ids)
+    ids = tuple(r[0] for r in db.execute(query, (coupon["coupon_code"],)))
+    return Links(bool(coupon["select_all"]), ids)
 
 
 def _delete(db: sqlite3.Connection, code: str) -> None:

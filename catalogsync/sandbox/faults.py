@@ -44,11 +44,13 @@ class Faults:
 
 @dataclass(frozen=True)
 class Decision:
-    """For one request: how long to wait first, whether it is rate-limited, which fault (if any)."""
+    """For one request: the wait before it, its fault ("rate_limit" over the rate) and the fault's numbers."""
 
     delay: float = 0.0
-    retry_after: int | None = None
     fault: str | None = None
+    retry_after: int = 1
+    hold: float = 0.0
+    """Seconds a "slow" answer is held back."""
 
 
 class Injector:
@@ -71,14 +73,14 @@ class Injector:
             delay = (faults.latency_ms + self._jitter.uniform(0, faults.jitter_ms)) / 1000
             retry_after = self._take_token(faults.rate_limit) if faults.rate_limit else None
             if retry_after is not None:
-                return Decision(delay, retry_after)
+                return Decision(delay, "rate_limit", retry_after)
             if faults.fault_rate <= 0 or (faults.methods is not None and method not in faults.methods):
                 return Decision(delay)
             draw = self._draws.random()
         if draw >= faults.fault_rate:
             return Decision(delay)
         kind = faults.kinds[min(len(faults.kinds) - 1, int(draw / faults.fault_rate * len(faults.kinds)))]
-        return Decision(delay, None, kind)
+        return Decision(delay, kind, hold=faults.slow_ms / 1000 if kind == "slow" else 0.0)
 
     def _take_token(self, rate: float) -> int | None:
         """None when a token was available, else the seconds until one is (at least 1)."""

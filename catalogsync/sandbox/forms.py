@@ -25,10 +25,11 @@ class Unset(Enum):
 
 UNSET = Unset.UNSET
 
-_AMOUNT = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
-_PERCENT = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
-_PERIOD = re.compile(r"^[1-9]\d{0,2} (Week|Month|Year)$")
-_ID = re.compile(r"^\d{1,18}$")
+_AMOUNT = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
+_PERCENT = re.compile(r"[0-9]{1,3}(\.[0-9]{1,2})?")
+_PERIOD = re.compile(r"[1-9][0-9]{0,2} (Week|Month|Year)")
+_ID = re.compile(r"[0-9]{1,18}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def text(value: str) -> str:
@@ -37,14 +38,14 @@ def text(value: str) -> str:
 
 def amount(value: str) -> int:
     """A non-negative decimal with up to two places, as integer cents."""
-    if not _AMOUNT.match(value):
+    if not _AMOUNT.fullmatch(value):
         raise ValueError(value)
     return int(Decimal(value) * 100)
 
 
 def percent(value: str) -> int:
     """A whole percent (> 0, <= 100, up to two places) as hundredths of a percent."""
-    if not _PERCENT.match(value) or not 0 < Decimal(value) <= 100:
+    if not _PERCENT.fullmatch(value) or not 0 < Decimal(value) <= 100:
         raise ValueError(value)
     return int(Decimal(value) * 100)
 
@@ -56,14 +57,14 @@ def flag(value: str) -> int:
 
 
 def ident(value: str) -> int:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise ValueError(value)
     return int(value)
 
 
 def date(value: str) -> str:
     """``YYYY-MM-DD``."""
-    if len(value) != 10:
+    if not _DATE.fullmatch(value):
         raise ValueError(value)
     dt.date.fromisoformat(value)
     return value
@@ -71,7 +72,7 @@ def date(value: str) -> str:
 
 def period(value: str) -> str:
     """``N Week|Month|Year``."""
-    if not _PERIOD.match(value):
+    if not _PERIOD.fullmatch(value):
         raise ValueError(value)
     return value
 

@@ -6,13 +6,14 @@ import json
 import socket
 import threading
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.app import App, Reply, method_of
-from catalogsync.sandbox.faults import BEFORE_PROCESSING, Injector
+from catalogsync.sandbox.faults import BEFORE_PROCESSING, Decision, Injector
 from catalogsync.sandbox.params import Params, parse_body, parse_query
 
 HTML_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
@@ -83,30 +84,35 @@ class Handler(BaseHTTPRequestHandler):
         method = method_of(url.path)
         runtime = self.runtime
         runtime.stats.request(method)
-        decision = runtime.injector.decide(method) if method else None
-        if decision is None:
-            return self._answer(self._process(url.query, body, method))
+        decision = runtime.injector.decide(method) if method else Decision()
+        if decision.fault is not None:
+            runtime.stats.fault(decision.fault)
         runtime.pause(decision.delay)
-        if decision.retry_after is not None:
-            runtime.stats.fault("rate_limit")
-            reply = CANNED["429"]
-            return self._answer(Reply(429, reply.body, {"Retry-After": str(decision.retry_after)}))
-        fault = decision.fault
-        if fault is not None:
-            runtime.stats.fault(fault)
-        if fault in BEFORE_PROCESSING:
-            return self._fail_before(str(fault))
-        reply = self._process(url.query, body, method)
-        if fault == "lost_after":
-            return self._drop()
-        if fault == "slow" and runtime.injector.faults is not None:
-            runtime.pause(runtime.injector.faults.slow_ms / 1000)
-        self._answer(reply, truncate=fault == "truncated")
+        if decision.fault == "rate_limit":
+            self._answer(Reply(429, CANNED["429"].body, {"Retry-After": str(decision.retry_after)}))
+        elif decision.fault in BEFORE_PROCESSING:
+            self._fail_before(str(decision.fault))
+        else:
+            self._serve(self._process(url.query, body, method), decision)
 
     do_POST = do_GET
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the sandbox never prints."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Protocol errors (a bad request line, an unsupported verb) are answered in JSON too."""
+        status = HTTPStatus(code)
+        self.close_connection = True
+        self._answer(Reply(code, {"errors": [wire.error(status.name, message or status.phrase)]}))
+
+    def _serve(self, reply: Reply, decision: Decision) -> None:
+        """Answer a processed request, unless the fault loses, delays or truncates the answer."""
+        if decision.fault == "lost_after":
+            self._drop()
+            return
+        self.runtime.pause(decision.hold)
+        self._answer(reply, truncate=decision.fault == "truncated")
 
     def _process(self, query: str, body: bytes, method: str | None) -> Reply:
         params = Params(parse_query(query) + parse_body(self.headers.get("Content-Type", ""), body))
@@ -137,10 +143,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _fail_before(self, fault: str) -> None:
         if fault == "reset_before":
-            return self._drop()
-        if fault == "html":
-            return self._send(502, "text/html; charset=utf-8", HTML_PAGE, {})
-        self._answer(CANNED[fault])
+            self._drop()
+        elif fault == "html":
+            self._send(502, "text/html; charset=utf-8", HTML_PAGE, {})
+        else:
+            self._answer(CANNED[fault])
 
     def _send(self, status: int, content_type: str, data: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from catalogsync.sandbox import wire
-from catalogsync.sandbox.forms import Form
+from catalogsync.sandbox.forms import Form, ident
 
 DEFAULT_PAGESIZE = 20
 MAX_PAGESIZE = 100
@@ -67,7 +67,7 @@ def read_page(form: Form, sort_cols: Collection[str], echo_names: Sequence[str])
 
 
 def _positive(form: Form, name: str, default: int, limit: int | None) -> int:
-    value = form.field(name, lambda v: _bounded(int(v) if v.isdigit() else 0, limit))
+    value = form.field(name, lambda v: _bounded(ident(v), limit))
     return value if isinstance(value, int) else default
 
 

@@ -12,6 +12,7 @@ from catalogsync.sandbox.listing import read_page
 from catalogsync.sandbox.state import next_id
 
 SORT_COLS = {"option_id": "option_id", "option_name": "option_name"}
+OPTION = ("option_id", ident, "SELECT * FROM options WHERE option_id = ?")
 FOREIGN_VALUE = "Specified option_value_id does not belong to specifed option_id."
 
 
@@ -43,7 +44,8 @@ def create_option(call: Call) -> wire.JSON:
 def update_option(call: Call) -> wire.JSON:
     """Rename; change (id + name + surcharge), delete (id alone) or add (name + surcharge) values (§8.8)."""
     form, db = call.form, call.db
-    option_id = _existing(call)
+    row = call.record(*OPTION)
+    option_id = None if row is None else row["option_id"]
     name = form.required("option_name") if call.strict else form.field("option_name")
     if name is None and not call.strict:
         form.missing("option_name")
@@ -71,9 +73,7 @@ def update_option(call: Call) -> wire.JSON:
 
 def delete_option(call: Call) -> wire.JSON:
     """Refused while a product still uses the option (§8.6)."""
-    option_id = _existing(call)
-    call.form.check()
-    assert option_id is not None
+    option_id = call.target(*OPTION)["option_id"]
     query = "SELECT product_id FROM product_options WHERE option_id = ? ORDER BY product_id"
     users = [str(r[0]) for r in call.db.execute(query, (option_id,))]
     if users:
@@ -85,9 +85,7 @@ def delete_option(call: Call) -> wire.JSON:
 
 
 def detail_option(call: Call) -> wire.JSON:
-    option_id = _existing(call)
-    call.form.check()
-    assert option_id is not None
+    option_id = call.target(*OPTION)["option_id"]
     return wire.ok(
         "Option detail retrieved successfully.", option=[options_by_id(call.db, [option_id])[option_id]]
     )
@@ -110,23 +108,14 @@ def list_options(call: Call) -> wire.JSON:
     total = call.db.execute(f"SELECT count(*) FROM options WHERE {condition}", args).fetchone()[0]
     info = page.info(call.url, total)
     col, descending = page.order("option_id", False)
-    order = f"{SORT_COLS[col]} {'DESC' if descending else 'ASC'}, option_id"
+    direction = "DESC" if descending else "ASC"
+    order = f"{SORT_COLS[col]} {direction}, option_id {direction}"
     query = f"SELECT option_id FROM options WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
     ids = [r[0] for r in call.db.execute(query, [*args, page.size, page.offset])]
     shapes = options_by_id(call.db, ids)
     return wire.ok(
         "Option information retrieved successfully.", options=[shapes[i] for i in ids], page_info=info
     )
-
-
-def _existing(call: Call) -> int | None:
-    """The ``option_id`` parameter of an existing option (RECORD_NOT_FOUND otherwise), None if unusable."""
-    option_id = call.form.required("option_id", ident)
-    if option_id is None:
-        return None
-    if call.db.execute("SELECT 1 FROM options WHERE option_id = ?", (option_id,)).fetchone() is None:
-        raise wire.not_found()
-    return int(option_id)
 
 
 def _value_pairs(form: Form, *, required: bool) -> list[tuple[str, int]]:

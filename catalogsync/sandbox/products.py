@@ -58,6 +58,7 @@ SORT_COLS = {
     "option_id": _LINKED_MIN.format(col="option_id", table="product_options"),
     "category_id": _LINKED_MIN.format(col="category_id", table="product_categories"),
 }
+PRODUCT = ("product_id", ident, "SELECT * FROM products WHERE product_id = ?")
 Shape = Callable[[sqlite3.Row, list[wire.JSON], list[int], str], wire.JSON]
 
 
@@ -82,7 +83,7 @@ def create_product(call: Call) -> wire.JSON:
 def update_product(call: Call) -> wire.JSON:
     """Lenient: omitted fields and links stay. Strict: name and price required, the rest cleared (§8.5)."""
     form = call.form
-    existing = _existing(call)
+    existing = call.record(*PRODUCT)
     sent = _read_fields(form, required=call.strict)
     options, categories = _read_links(call)
     row = {**(dict(existing) if existing is not None and not call.strict else CLEARED), **sent}
@@ -108,9 +109,7 @@ def update_product(call: Call) -> wire.JSON:
 
 def delete_product(call: Call) -> wire.JSON:
     """Refused while a product coupon links the product explicitly (§8.6)."""
-    existing = _existing(call)
-    call.form.check()
-    assert existing is not None
+    existing = call.target(*PRODUCT)
     product_id = existing["product_id"]
     query = "SELECT coupon_code FROM coupon_products WHERE product_id = ? ORDER BY coupon_code"
     coupons = [r[0] for r in call.db.execute(query, (product_id,))]
@@ -123,9 +122,7 @@ def delete_product(call: Call) -> wire.JSON:
 
 
 def detail_product(call: Call) -> wire.JSON:
-    existing = _existing(call)
-    call.form.check()
-    assert existing is not None
+    existing = call.target(*PRODUCT)
     [product] = _render(call, [existing], wire.product_detail)
     return wire.ok("Product detail information retrieved successfully", product=product)
 
@@ -149,27 +146,16 @@ def list_products(call: Call) -> wire.JSON:
     total = call.db.execute(f"SELECT count(*) FROM products WHERE {condition}", args).fetchone()[0]
     info = page.info(call.url, total)
     col, descending = page.order("assigned_product_id", True)
-    order = f"{SORT_COLS[col]} {'DESC' if descending else 'ASC'}, product_id"
-    query = f"SELECT * FROM products WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
+    direction = "DESC" if descending else "ASC"
+    order = f"{SORT_COLS[col]} {direction}, product_id {direction}"
+    page_ids = f"SELECT product_id FROM products WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
+    query = f"SELECT * FROM products WHERE product_id IN ({page_ids}) ORDER BY {order}"
     rows = call.db.execute(query, [*args, page.size, page.offset]).fetchall()
     return wire.ok(
         "Product list successfully retrieved.",
         page_info=info,
         products=_render(call, rows, wire.product_item),
     )
-
-
-def _existing(call: Call) -> sqlite3.Row | None:
-    """The product named by ``product_id`` (RECORD_NOT_FOUND if none), None if the parameter is unusable."""
-    product_id = call.form.required("product_id", ident)
-    if product_id is None:
-        return None
-    row: sqlite3.Row | None = call.db.execute(
-        "SELECT * FROM products WHERE product_id = ?", (product_id,)
-    ).fetchone()
-    if row is None:
-        raise wire.not_found()
-    return row
 
 
 def _read_fields(form: Form, *, required: bool) -> dict[str, Any]:
@@ -199,12 +185,7 @@ def _read_links(call: Call) -> tuple[list[int] | None, list[int] | None]:
     """``option_id`` / ``category_id`` lists (None when not sent); unknown ids are PARAMETER_INVALID."""
     form = call.form
     options = form.values("option_id", ident)
-    if options:
-        marks = ",".join("?" * len(options))
-        query = f"SELECT option_id FROM options WHERE option_id IN ({marks})"
-        known = {r[0] for r in call.db.execute(query, options)}
-        if set(options) - known:
-            form.invalid("option_id")
+    call.check_known("option_id", options, "options")
     categories = form.values("category_id", ident)
     if categories and set(categories) - set(wire.CATEGORIES):
         form.invalid("category_id")

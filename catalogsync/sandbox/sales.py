@@ -115,8 +115,10 @@ def list_sales(call: Call) -> JSON:
     sales = [s for s in load_all(call.db) if all(test(s, value) for test, value in filters)]
     info = page.info(call.url, len(sales))
     col, descending = page.order("date_placed", True)
-    items = sorted((sale_item(s, call.base_url) for s in sales), key=SORT_KEYS["sale_id"])
-    items.sort(key=SORT_KEYS[col], reverse=descending)
+    key = SORT_KEYS[col]
+    items = sorted((sale_item(s, call.base_url) for s in sales), key=lambda s: (key(s), int(s["sale_id"])))
+    if descending:
+        items.reverse()
     return wire.ok(
         "Sales list retrieved.", page_info=info, sale_summary=items[page.offset : page.offset + page.size]
     )

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 DIALECTS = ("lenient", "strict")
 SEEDS = ("demo", "empty")
-POLL_SECONDS = 0.02
+POLL_SECONDS = 0.005
 """How often the serving loop checks for :meth:`Sandbox.stop` (it bounds how long stopping takes)."""
 
 

@@ -63,8 +63,8 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        # New until an account is seeded: the seed writes the company document, in the seed's transaction.
         self.is_new = load_doc(self._db, "company") is None
-        """True until an account has been seeded (the seed writes the company document last)."""
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -158,3 +159,14 @@ def test_chunked_request_bodies_are_read(api: Api) -> None:
         ]
         == "2.00"
     )
+
+
+def test_other_verbs_and_bad_requests_get_json_errors(sandbox: Sandbox) -> None:
+    response = requests.put(f"{sandbox.url}/products/list_products", auth=("sandbox", "sandbox"), timeout=10)
+    assert response.status_code == 501
+    assert response.json()["errors"][0]["code"] == "NOT_IMPLEMENTED"
+    url = urlsplit(sandbox.url)
+    with socket.create_connection((url.hostname or "", url.port or 0), timeout=10) as raw:
+        raw.sendall(b"NOT A REQUEST LINE AT ALL\r\n\r\n")
+        answer = raw.makefile("rb").read().decode()
+    assert json.loads(answer)["errors"][0]["code"] == "BAD_REQUEST"  # no status line: not even HTTP/1.0
