@@ -6,7 +6,7 @@ Repeated keys and the bracket forms ``x[]`` / ``x[0]`` all become one list under
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
@@ -32,9 +32,6 @@ class Params:
 
     def all(self, name: str) -> list[str]:
         return list(self._values.get(name, ()))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
 
 
 def parse_query(query: str) -> list[tuple[str, str]]:

@@ -95,13 +95,13 @@ class Sandbox:
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
         store = Store(self._db)
-        if store.is_new:
-            with store.write() as db:
-                load_seed(db, self._seed)
-        with store.read() as db:
-            vendor_id = str(load_doc(db, "company")["vendor_id"])
-        handler: type[Handler] = type("SandboxHandler", (Handler,), {})
-        server = _Server((self.host, self._port), handler)
+        try:
+            vendor_id = _prepare(store, self._seed)
+            handler: type[Handler] = type("SandboxHandler", (Handler,), {})
+            server = _Server((self.host, self._port), handler)
+        except BaseException:
+            store.close()
+            raise
         self._port = server.server_port
         app = App(store, self._username, self._password, self.url, vendor_id, self._dialect)
         handler.runtime = self._runtime = Runtime(app, Injector(self._faults))
@@ -181,3 +181,12 @@ class Sandbox:
     def _check_dialect(value: str) -> None:
         if value not in DIALECTS:
             raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}")
+
+
+def _prepare(store: Store, seed: str) -> str:
+    """Seed a new database; the account's vendor id."""
+    if store.is_new:
+        with store.write() as db:
+            load_seed(db, seed)
+    with store.read() as db:
+        return str(load_doc(db, "company")["vendor_id"])

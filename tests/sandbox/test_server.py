@@ -188,3 +188,8 @@ def test_cli_refuses_bad_fault_flags() -> None:
     _, err = process.communicate(timeout=30)
     assert (process.returncode, banner) == (2, "")
     assert "fault_rate" in err
+
+
+def test_a_busy_port_fails_to_start(sandbox: Sandbox) -> None:
+    with pytest.raises(OSError):
+        Sandbox(port=sandbox.port).start()
