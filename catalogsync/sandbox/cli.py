@@ -6,6 +6,8 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 from catalogsync.sandbox.faults import Faults
@@ -47,7 +49,10 @@ def faults_of(args: argparse.Namespace) -> Faults | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until interrupted; 0 on a clean stop, 2 for bad flags, 1 when the server cannot start."""
+    """Serve until Ctrl-C or SIGTERM: 0 on a clean stop, 2 for bad flags, 1 when the port is unusable.
+
+    Signals are only handled on the main thread; called on another thread, it serves until the process ends.
+    """
     try:
         sandbox = Sandbox(
             args.db,
@@ -62,18 +67,22 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         sys.stderr.write(f"catalogsync sandbox: {error}\n")
         return 2
-    stop = threading.Event()
-    try:
-        sandbox.start()
-    except OSError as error:
-        sys.stderr.write(f"catalogsync sandbox: cannot listen on {args.host}:{args.port}: {error.strerror}\n")
-        return 1
-    try:
-        sys.stdout.write(_banner(sandbox, args.username, args.password) + "\n")
-        sys.stdout.flush()
-        _wait(stop)
-    finally:
-        sandbox.stop()
+    with _stop_on_sigterm() as stop:
+        try:
+            sandbox.start()
+        except OSError as error:
+            sys.stderr.write(
+                f"catalogsync sandbox: cannot listen on {args.host}:{args.port}: {error.strerror}\n"
+            )
+            return 1
+        try:
+            sys.stdout.write(_banner(sandbox, args.username, args.password) + "\n")
+            sys.stdout.flush()
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sandbox.stop()
     return 0
 
 
@@ -84,10 +93,12 @@ def _banner(sandbox: Sandbox, username: str, password: str) -> str:
     return f"Sandbox serving {sandbox.url} (username {username!r}, {secret}); Ctrl-C to stop"
 
 
-def _wait(stop: threading.Event) -> None:
-    """Block until Ctrl-C or SIGTERM (signals are only handled on the main thread)."""
+@contextmanager
+def _stop_on_sigterm() -> Iterator[threading.Event]:
+    """An event SIGTERM sets (on the main thread; elsewhere nothing sets it)."""
+    stop = threading.Event()
     if threading.current_thread() is not threading.main_thread():
-        stop.wait()
+        yield stop
         return
 
     def on_term(signum: int, frame: FrameType | None) -> None:
@@ -95,8 +106,6 @@ def _wait(stop: threading.Event) -> None:
 
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
+        yield stop
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -152,8 +152,8 @@ def serve(*flags: str) -> tuple[subprocess.Popen[str], str]:
     return process, process.stdout.readline()
 
 
-def stop(process: subprocess.Popen[str]) -> tuple[int, str, str]:
-    process.send_signal(signal.SIGTERM)
+def stop(process: subprocess.Popen[str], sig: signal.Signals = signal.SIGTERM) -> tuple[int, str, str]:
+    process.send_signal(sig)
     out, err = process.communicate(timeout=30)
     return process.returncode, out, err
 
@@ -181,6 +181,12 @@ def test_cli_shows_the_default_password_and_takes_fault_flags() -> None:
     finally:
         code, _, err = stop(process)
     assert (code, err) == (0, "")
+
+
+def test_cli_stops_cleanly_on_ctrl_c() -> None:
+    process, banner = serve()
+    assert banner.startswith("Sandbox serving http://127.0.0.1:")
+    assert stop(process, signal.SIGINT) == (0, "", "")
 
 
 def test_cli_refuses_bad_fault_flags() -> None:
