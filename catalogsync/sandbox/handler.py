@@ -80,7 +80,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.send_error(HTTPStatus.BAD_REQUEST, "Unreadable request body length or chunk size")
+            return
         method = method_of(url.path)
         runtime = self.runtime
         runtime.stats.request(method)
@@ -121,6 +125,7 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def _read_body(self) -> bytes:
+        """The request body, by Content-Length or chunked; ValueError when its framing is unreadable."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             return self._read_chunks()
         length = int(self.headers.get("Content-Length") or 0)

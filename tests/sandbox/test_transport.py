@@ -170,3 +170,13 @@ def test_other_verbs_and_bad_requests_get_json_errors(sandbox: Sandbox) -> None:
         raw.sendall(b"NOT A REQUEST LINE AT ALL\r\n\r\n")
         answer = raw.makefile("rb").read().decode()
     assert json.loads(answer)["errors"][0]["code"] == "BAD_REQUEST"  # no status line: not even HTTP/1.0
+
+
+def test_unreadable_content_length_is_a_json_400(sandbox: Sandbox) -> None:
+    url = urlsplit(sandbox.url)
+    with socket.create_connection((url.hostname or "", url.port or 0), timeout=10) as raw:
+        raw.sendall(b"POST /api/acct/detail_company_info HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+        answer = raw.makefile("rb").read().decode()
+    head, _, body = answer.partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 400")
+    assert json.loads(body)["errors"][0]["code"] == "BAD_REQUEST"
