@@ -1,0 +1,102 @@
+"""Catalog -> YAML text that :func:`catalogsync.loader.loads` reads back to the same catalog.
+
+The output is stable: settings (only what differs from the defaults), then options, products and coupons, keys
+sorted, fields in model order. A resource is written with exactly its declared fields, so an exported live
+resource (every field declared) says ``description: null`` where the account has no description, and a plan of
+the exported file is empty. Amounts are plain two-decimal scalars (``19.99``, ``0.50``), dates ``YYYY-MM-DD``;
+strings that YAML would read as something else (``"yes"``, ``"null"``, ``"123"``) are quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from catalogsync.catalog import Catalog
+from catalogsync.kinds import KINDS, Model
+from catalogsync.kinds.base import format_amount
+
+TAG = "tag:yaml.org,2002:"
+ESCAPED = "\r\x85\u2028\u2029"
+
+
+class _Flow(dict[str, Any]):
+    """A mapping written on one line: ``{name: Small, surcharge: 0.00}``."""
+
+
+class _FlowList(list[Any]):
+    """A list written on one line: ``[Size, Color]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """The safe dumper with exact amounts, one-line small collections and literal multi-line text."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Indent block lists under their key."""
+        super().increase_indent(flow, False)
+
+
+def _amount(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    return dumper.represent_scalar(TAG + "float", format_amount(abs(value)))
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Multi-line text as a literal block; rarer line breaks escaped in double quotes (PyYAML folds them)."""
+    if any(char in value for char in ESCAPED):
+        return dumper.represent_scalar(TAG + "str", value, style='"')
+    return dumper.represent_scalar(TAG + "str", value, style="|" if "\n" in value else None)
+
+
+def _flow_mapping(dumper: yaml.SafeDumper, value: _Flow) -> yaml.MappingNode:
+    return dumper.represent_mapping(TAG + "map", value, flow_style=True)
+
+
+def _flow_list(dumper: yaml.SafeDumper, value: _FlowList) -> yaml.SequenceNode:
+    return dumper.represent_sequence(TAG + "seq", value, flow_style=True)
+
+
+_Dumper.add_representer(Decimal, _amount)
+_Dumper.add_representer(str, _text)
+_Dumper.add_representer(_Flow, _flow_mapping)
+_Dumper.add_representer(_FlowList, _flow_list)
+
+
+def dump_catalog(catalog: Catalog, *, header: Sequence[str] = ()) -> str:
+    """The catalog as YAML; each ``header`` line becomes a ``# ...`` comment on top."""
+    document: dict[str, Any] = {}
+    settings = catalog.settings.model_dump(exclude_defaults=True)
+    if settings:
+        document["settings"] = {name: _styled(part) for name, part in settings.items()}
+    for kind in KINDS:
+        resources = sorted(catalog.section(kind.section).items())
+        document[kind.section] = {key: dict(_declared(model)) for key, model in resources}
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+    comments = "".join(f"# {line}".rstrip() + "\n" for text in header for line in text.split("\n"))
+    return comments + body
+
+
+def _declared(model: Model) -> Iterator[tuple[str, Any]]:
+    """The declared fields of a model in model order, styled for output."""
+    for name in type(model).model_fields:
+        if name in model.model_fields_set:
+            yield name, _styled(getattr(model, name))
+
+
+def _styled(value: Any) -> Any:
+    """Nested models as mappings; mappings and lists of scalars on one line."""
+    if isinstance(value, Model):
+        value = dict(_declared(value))
+    if isinstance(value, dict):
+        mapping = {key: _styled(item) for key, item in value.items()}
+        return _Flow(mapping) if all(_scalar(item) for item in mapping.values()) else mapping
+    if isinstance(value, list):
+        items = [_styled(item) for item in value]
+        return _FlowList(items) if all(_scalar(item) for item in items) else items
+    return value
+
+
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)

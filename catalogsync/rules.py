@@ -1,0 +1,89 @@
+"""Checks across fields and across resources that the models alone cannot make.
+
+They run on the resources that passed model validation; the loader turns each :class:`Finding` into a located
+:class:`~catalogsync.errors.Problem`. Protected keys may name resources the file does not declare (protecting
+live resources is their point), so they are never checked against the declared keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+
+from catalogsync.catalog import Catalog
+from catalogsync.kinds import BY_NAME, KINDS, Coupon, Product
+from catalogsync.yamlmarks import Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule broken at ``path``; ``item`` names the element of the list at ``path`` that is at fault."""
+
+    path: Path
+    message: str
+    item: str | None = None
+    on_key: bool = False
+
+
+def check(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> list[Finding]:
+    """Every rule broken by ``catalog``; ``keys`` holds each section's keys, valid resources or not."""
+    return [
+        *_empty_keys(catalog, keys),
+        *_references(catalog, keys),
+        *(f for key, product in catalog.products.items() for f in _product(key, product)),
+        *(f for key, coupon in catalog.coupons.items() for f in _coupon(key, coupon)),
+    ]
+
+
+def _empty_keys(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
+    for section, names in keys.items():
+        if "" in names:
+            yield Finding((section, ""), "a key must not be empty", on_key=True)
+    for kind in KINDS:
+        for index, name in enumerate(catalog.settings.protected.for_section(kind.section)):
+            if not name:
+                yield Finding(("settings", "protected", kind.section, index), "a key must not be empty")
+
+
+def _references(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
+    """Links to keys the file does not declare; the linking field is named after the target's section."""
+    for kind in KINDS:
+        for key, model in catalog.section(kind.section).items():
+            for ref in kind.references(model):
+                target = BY_NAME[ref.kind].section
+                if ref.key not in keys.get(target, ()):
+                    message = f"{ref.kind} {ref.key!r} is not declared under {target}"
+                    yield Finding((kind.section, key, target), message, item=ref.key)
+
+
+def _product(key: str, product: Product) -> Iterator[Finding]:
+    if "tangible" in product.declared() and product.tangible and product.weight is None:
+        yield Finding(("products", key, "tangible"), "a tangible product needs a weight")
+
+
+def _coupon(key: str, coupon: Coupon) -> Iterator[Finding]:
+    path: Path = ("coupons", key)
+    kind = coupon.type
+    discounts = [name for name in ("percent_off", "value_off") if getattr(coupon, name) is not None]
+    if kind == "shipping":
+        for name in discounts:
+            yield Finding((*path, name), f"a shipping coupon takes no {name}")
+    elif not discounts:
+        yield Finding(path, f"a {kind} coupon needs percent_off or value_off")
+    elif len(discounts) > 1:
+        yield Finding((*path, "value_off"), f"a {kind} coupon takes percent_off or value_off, not both")
+    if kind != "product":
+        if coupon.products:
+            yield Finding(
+                (*path, "products"), f"only product coupons list products (this is a {kind} coupon)"
+            )
+        if coupon.all_products:
+            yield Finding(
+                (*path, "all_products"), f"only product coupons take all_products (this is a {kind} coupon)"
+            )
+    elif coupon.products and coupon.all_products:
+        yield Finding(
+            (*path, "all_products"), "a product coupon lists products or has all_products: true, not both"
+        )
+    elif not coupon.products and not coupon.all_products:
+        yield Finding(path, "a product coupon needs products (a non-empty list) or all_products: true")

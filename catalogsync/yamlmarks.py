@@ -1,0 +1,59 @@
+"""Where things are in a YAML file: 1-based positions, and paths such as ``options.Size.values[1]``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+Path = tuple[str | int, ...]
+"""A place in the document: mapping keys and list indexes from the top."""
+
+
+def format_path(path: Path) -> str:
+    """``products.TSHIRT-RED.price``, ``options.Size.values[1]``; odd keys as ``products["a.b"]``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part and not re.search(r'[.\[\]"\s]', part):
+            text += f".{part}" if text else part
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            text += f'["{escaped}"]'
+    return text
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A 1-based position in the file."""
+
+    line: int
+    column: int
+
+
+START = Spot(1, 1)
+
+
+@dataclass
+class Marks:
+    """Where each value (and each mapping key) of the document was written."""
+
+    values: dict[Path, Spot] = field(default_factory=dict)
+    keys: dict[Path, Spot] = field(default_factory=dict)
+
+    def value(self, path: Path) -> Spot:
+        """The value's position, else that of its nearest written ancestor."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return START
+
+    def key(self, path: Path) -> Spot:
+        """The position of the key that introduces ``path``, else its value's."""
+        return self.keys.get(path) or self.value(path)
+
+
+def spot(mark: Any) -> Spot:
+    """The position of a PyYAML mark (0-based)."""
+    return Spot(mark.line + 1, mark.column + 1)

@@ -1,0 +1,279 @@
+"""YAML text -> plain Python data, with the line and column of every key and value.
+
+PyYAML's safe loader silently keeps the last of two equal keys, reads ``19.99`` through a binary float and
+``no`` as a boolean. This module composes the node graph with the safe loader's parser (no Python tags) and
+builds the data itself, so that:
+
+- a duplicate key, a refused tag, a null or boolean key and a runaway alias are problems at their position;
+- ``int`` scalars become ``int`` and ``float`` scalars become exact :class:`~decimal.Decimal` from their text;
+- only ``true`` / ``false`` (any case of the first letter, or all caps) are booleans, as in YAML 1.2;
+- a key written as a number or a date is kept as written (``123456789:`` is the string ``"123456789"``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from catalogsync.errors import Problem
+from catalogsync.yamlmarks import START, Marks, Path, Spot, format_path, spot
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; a catalog needs six levels."""
+
+MAX_VALUES = 100_000
+"""Most values a document may expand to through aliases (a guard against 'billion laughs')."""
+
+TAG = "tag:yaml.org,2002:"
+BOOL = TAG + "bool"
+MERGE = TAG + "merge"
+TEXT_KEY_TAGS = frozenset({TAG + "str", TAG + "int", TAG + "float", TAG + "timestamp"})
+DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
+
+
+class _TooDeep(yaml.composer.ComposerError):
+    """The document nests deeper than :data:`MAX_DEPTH`."""
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader with YAML 1.2 booleans and a nesting limit in the (recursive) composer."""
+
+    depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.depth >= MAX_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise _TooDeep(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+@dataclass
+class Document:
+    """The parsed file: plain data, positions, problems, and the paths of values that could not be read."""
+
+    data: Any
+    marks: Marks
+    problems: list[Problem]
+    broken: set[Path] = field(default_factory=set)
+    readable: bool = True
+
+
+def parse(text: str, filename: str) -> Document:
+    """Read one YAML document; syntax errors leave ``readable`` False with one located problem."""
+    try:
+        root = _compose(text)
+    except yaml.MarkedYAMLError as error:
+        return _unreadable(filename, _error_spot(error), _syntax_message(error))
+    except yaml.reader.ReaderError as error:
+        where = _offset_spot(text, error.position)
+        return _unreadable(filename, where, f"character U+{error.character:04X} is not allowed in YAML")
+    except yaml.YAMLError as error:
+        return _unreadable(filename, START, f"YAML error: {error}")
+    builder = _Builder(filename)
+    data = builder.build(root)
+    return Document(data, builder.marks, builder.problems, builder.broken)
+
+
+def _compose(text: str) -> Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _unreadable(filename: str, where: Spot, message: str) -> Document:
+    return Document(None, Marks(), [Problem(filename, where.line, where.column, "", message)], readable=False)
+
+
+def _error_spot(error: yaml.MarkedYAMLError) -> Spot:
+    mark = error.problem_mark or error.context_mark
+    return START if mark is None else spot(mark)
+
+
+def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+    parts = [part for part in (error.context, error.problem) if part]
+    if isinstance(error, _TooDeep):
+        return str(error.problem)
+    return "YAML syntax error: " + (", ".join(parts) or "invalid document")
+
+
+def _offset_spot(text: str, offset: int) -> Spot:
+    before = text[:offset]
+    return Spot(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+class _TooLarge(Exception):
+    """Raised to stop building when aliases expand the document beyond :data:`MAX_VALUES`."""
+
+
+class _Builder:
+    """Turns a node graph into plain data, recording positions and problems."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.marks = Marks()
+        self.problems: list[Problem] = []
+        self.seen: set[tuple[int, int, str]] = set()
+        self.broken: set[Path] = set()
+        self.count = 0
+        self.open: set[int] = set()
+        self.scalars = SafeConstructor()
+
+    def build(self, root: Node | None) -> Any:
+        if root is None:
+            return None
+        try:
+            return self.value(root, ())
+        except _TooLarge:
+            return None
+
+    def problem(self, where: Spot, path: Path, message: str) -> None:
+        """Record a problem once, even when an alias makes the builder pass the same node again."""
+        if (where.line, where.column, message) not in self.seen:
+            self.seen.add((where.line, where.column, message))
+            self.problems.append(Problem(self.filename, where.line, where.column, format_path(path), message))
+
+    def invalid(self, where: Spot, path: Path, message: str) -> None:
+        """A value that cannot be read: reported here, and read as None that validation must not report."""
+        self.problem(where, path, message)
+        self.broken.add(path)
+
+    def value(self, node: Node, path: Path) -> Any:
+        where = spot(node.start_mark)
+        self.marks.values.setdefault(path, where)
+        self.count += 1
+        if self.count > MAX_VALUES:
+            self.problem(where, path, f"the document expands to more than {MAX_VALUES} values (aliases?)")
+            raise _TooLarge
+        if len(path) > MAX_DEPTH:
+            self.invalid(where, path, f"nested more than {MAX_DEPTH} levels deep (through aliases)")
+            return None
+        if id(node) in self.open:
+            self.invalid(where, path, "an alias refers to the collection that contains it")
+            return None
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, SequenceNode) and node.tag == TAG + "seq":
+                return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
+            if isinstance(node, MappingNode) and node.tag == TAG + "map":
+                return self.mapping(node, path)
+        finally:
+            self.open.discard(id(node))
+        self.invalid(where, path, f"the tag {_short(node.tag)} is not allowed")
+        return None
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        merged: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                merged.append(value_node)
+                continue
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            where = spot(key_node.start_mark)
+            if key in first_line:
+                message = f"duplicate key {key!r} (first written on line {first_line[key]})"
+                self.problem(where, (*path, key), message)
+                continue
+            first_line[key] = where.line
+            self.marks.keys.setdefault((*path, key), where)
+            result[key] = self.value(value_node, (*path, key))
+        for source in self.merge_sources(merged, path):
+            self.open.add(id(source))
+            try:
+                for key, value in self.mapping(source, path).items():
+                    result.setdefault(key, value)
+            finally:
+                self.open.discard(id(source))
+        return result
+
+    def merge_sources(self, merged: list[Node], path: Path) -> Iterator[MappingNode]:
+        """The mappings named by ``<<:`` keys, earliest first (earlier ones win)."""
+        for node in merged:
+            items = node.value if isinstance(node, SequenceNode) else [node]
+            for item in items:
+                if isinstance(item, MappingNode) and item.tag == TAG + "map" and id(item) not in self.open:
+                    yield item
+                else:
+                    self.problem(spot(item.start_mark), path, "'<<' merges a mapping or a list of mappings")
+
+    def key(self, node: Node, path: Path) -> str | None:
+        """A mapping key as text: strings as they are; numbers and dates as written; others refused."""
+        if isinstance(node, ScalarNode) and node.tag in TEXT_KEY_TAGS:
+            return str(node.value)
+        where = spot(node.start_mark)
+        if isinstance(node, ScalarNode) and node.tag in (TAG + "null", BOOL):
+            kind = "null" if node.tag.endswith("null") else "a boolean"
+            shown = repr(node.value) if node.value else "(empty)"
+            self.problem(where, path, f"the key {shown} is read as {kind}: quote it to use it as text")
+        else:
+            self.problem(where, path, "a key must be plain text, not a list, mapping or tagged value")
+        return None
+
+    def scalar(self, node: ScalarNode, path: Path) -> Any:
+        tag, text = node.tag, str(node.value)
+        if tag in (TAG + "str", TAG + "null"):
+            return text if tag.endswith("str") else None
+        try:
+            if tag == BOOL:
+                return self.scalars.construct_yaml_bool(node)
+            if tag == TAG + "int":
+                plain = text.replace("_", "")
+                return int(plain, 10) if DECIMAL_INT.match(plain) else self.scalars.construct_yaml_int(node)
+            if tag == TAG + "float":
+                return _decimal(text, lambda: self.scalars.construct_yaml_float(node))
+            if tag == TAG + "timestamp":
+                return self.timestamp(node, path)
+        except (ValueError, KeyError, ArithmeticError):
+            self.invalid(spot(node.start_mark), path, f"{text!r} is not a valid {_short(tag)} value")
+            return None
+        self.invalid(spot(node.start_mark), path, f"the tag {_short(tag)} is not allowed")
+        return None
+
+    def timestamp(self, node: ScalarNode, path: Path) -> Any:
+        try:
+            return self.scalars.construct_yaml_timestamp(node)
+        except ValueError as error:
+            self.invalid(spot(node.start_mark), path, f"{node.value!r} is not a valid date: {error}")
+            return None
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
+
+
+def _decimal(text: str, fallback: Any) -> Any:
+    """A YAML float as an exact Decimal from its text; ``.inf`` / ``.nan`` stay floats (refused later)."""
+    try:
+        number = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        number = None
+    if number is not None and number.is_finite():
+        return number
+    value = fallback()
+    return Decimal(repr(value)) if math.isfinite(value) else value

@@ -1,0 +1,69 @@
+"""load(path): files that are missing, unreadable, not UTF-8, or fine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalogsync.errors import CatalogError
+from catalogsync.loader import load
+
+
+def only_problem(path: Path | str) -> tuple[str, int, int, str, str]:
+    with pytest.raises(CatalogError) as caught:
+        load(path)
+    (problem,) = caught.value.problems
+    return (problem.file, problem.line, problem.column, problem.path, problem.message)
+
+
+def test_reads_a_file_by_path_or_string(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text("products:\n  X: {name: Ünïcode, price: 1}\n", encoding="utf-8")
+    assert load(path) == load(str(path))
+    assert load(path).products["X"].name == "Ünïcode"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.yaml"
+    assert only_problem(path) == (
+        str(path),
+        1,
+        1,
+        "",
+        "cannot read the catalog file: No such file or directory",
+    )
+
+
+def test_directory(tmp_path: Path) -> None:
+    assert only_problem(tmp_path) == (str(tmp_path), 1, 1, "", "cannot read the catalog file: Is a directory")
+
+
+def test_not_utf8_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("products:\n  X: {name: caf\xe9, price: 1}\n".encode("latin-1"))
+    assert only_problem(path) == (str(path), 2, 16, "", "the file is not UTF-8 text (byte 0xe9)")
+
+
+def test_binary_junk(tmp_path: Path) -> None:
+    path = tmp_path / "junk.yaml"
+    path.write_bytes(bytes(range(256)))
+    assert only_problem(path) == (str(path), 2, 118, "", "the file is not UTF-8 text (byte 0x80)")
+
+
+def test_utf8_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfproducts:\n  X: {name: A, price: 1}\n")
+    assert set(load(path).products) == {"X"}
+
+
+def test_error_message_lists_every_problem_with_file_line_column(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("products:\n  X: {name: A, price: -1}\n  Y: {price: 1}\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load(path)
+    assert str(caught.value).splitlines() == [
+        "2 problems in the catalog",
+        f"  {path}:2:23: products.X.price: must not be negative",
+        f"  {path}:3:6: products.Y.name: required field is missing",
+    ]

@@ -1,0 +1,145 @@
+"""Valid catalogs: exact decimals, declared fields, keys, booleans, YAML conveniences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from catalogsync.catalog import Catalog, Settings
+from catalogsync.loader import loads
+from tests.catalog.helpers import problems, valid
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("19.99", "19.99"),
+        ("0.1", "0.10"),
+        ("0.50", "0.50"),
+        ("20", "20.00"),
+        ("1_000.5", "1000.50"),
+        ("'12.34'", "12.34"),
+        ("99999999.99", "99999999.99"),
+        ("1.5e+1", "15.00"),
+        ("0", "0.00"),
+    ],
+)
+def test_amounts_are_exact_decimals(written: str, expected: str) -> None:
+    price = valid(f"products:\n  X: {{name: A, price: {written}}}\n").products["X"].price
+    assert isinstance(price, Decimal)
+    assert str(price) == expected
+
+
+def test_float_text_never_goes_through_binary_floats() -> None:
+    values = valid("options:\n  O: {values: [{name: a, surcharge: 0.29}, {name: b, surcharge: 1.15}]}\n")
+    assert [str(v.surcharge) for v in values.options["O"].values] == ["0.29", "1.15"]
+
+
+def test_declared_fields_are_exactly_those_written() -> None:
+    text = (
+        "products:\n"
+        "  X:\n"
+        "    name: A\n"
+        "    price: 1\n"
+        "    description: null\n"
+        "    recurring: {recurrence: 1 Month}\n"
+        "coupons:\n"
+        "  C: {type: shipping, expires: 2027-01-01}\n"
+    )
+    catalog = valid(text)
+    product = catalog.products["X"]
+    assert product.declared() == {"name", "price", "description", "recurring"}
+    assert product.recurring is not None and product.recurring.declared() == {"recurrence"}
+    assert product.recurring.duration == "Forever"
+    assert catalog.coupons["C"].declared() == {"type", "expires"}
+    assert catalog.coupons["C"].expires == dt.date(2027, 1, 1)
+
+
+def test_numeric_and_date_keys_are_kept_as_written() -> None:
+    text = (
+        "products:\n  123456789: {name: A, price: 1}\n  007: {name: B, price: 1}\n  1.50: {name: C, price: 1}"
+    )
+    assert sorted(valid(text).products) == ["007", "1.50", "123456789"]
+    assert list(valid("coupons:\n  2027-01-01: {type: shipping, expires: 2027-01-01}\n").coupons) == [
+        "2027-01-01"
+    ]
+
+
+def test_only_true_and_false_are_booleans() -> None:
+    text = (
+        "options:\n"
+        "  Gift wrap:\n"
+        "    values: [{name: Yes, surcharge: 1}, {name: No, surcharge: 0}, {name: on, surcharge: 0}]\n"
+        "products:\n"
+        "  NO: {name: Off, price: 1, tangible: True, weight: 1}\n"
+        "  Y: {name: y, price: 1, tangible: FALSE}\n"
+    )
+    catalog = valid(text)
+    assert [v.name for v in catalog.options["Gift wrap"].values] == ["Yes", "No", "on"]
+    assert (catalog.products["NO"].name, catalog.products["NO"].tangible) == ("Off", True)
+    assert catalog.products["Y"].tangible is False
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n\n", "# only a comment\n", "---\n", "~\n", "options:\nproducts:\ncoupons:\nsettings:\n"]
+)
+def test_empty_files_and_sections_are_an_empty_catalog(text: str) -> None:
+    assert loads(text) == Catalog()
+
+
+def test_settings_are_read_and_default_when_left_out() -> None:
+    text = "settings:\n  prune: {products: true}\n  protected: {coupons: [OLD]}\n  safety: {max_deletes: 0}\n"
+    settings = valid(text).settings
+    assert (settings.prune.products, settings.prune.options) == (True, False)
+    assert settings.protected.coupons == ["OLD"]
+    assert (settings.safety.max_deletes, settings.safety.max_changes) == (0, 1000)
+    assert valid("settings: {}\n").settings == Settings()
+
+
+def test_anchors_aliases_and_merge_keys() -> None:
+    merged = loads(
+        "options:\n  Size: &sizes {values: [{name: S, surcharge: 0}]}\n  Fit: *sizes\n"
+        "products:\n"
+        "  RED: &tee {name: Red, price: 19.99, tangible: true, weight: 0.50}\n"
+        "  BLUE: {<<: *tee, name: Blue, price: 21.00}\n"
+    )
+    assert merged.options["Fit"] == merged.options["Size"]
+    blue = merged.products["BLUE"]
+    assert (blue.name, str(blue.price), blue.tangible, str(blue.weight)) == ("Blue", "21.00", True, "0.50")
+    assert blue.declared() == {"name", "price", "tangible", "weight"}
+
+
+def test_merge_of_a_list_of_mappings_earlier_wins() -> None:
+    catalog = loads(
+        "products:\n"
+        "  A: &a {name: A, price: 1}\n"
+        "  B: &b {name: B, price: 2, description: b}\n"
+        "  C: {<<: [*a, *b], handling: 3}\n"
+    )
+    c = catalog.products["C"]
+    assert (c.name, str(c.price), c.description, str(c.handling)) == ("A", "1.00", "b", "3.00")
+
+
+def test_merge_of_a_scalar_is_a_problem() -> None:
+    assert problems("products:\n  A: {<<: 5, name: A, price: 1}\n") == [
+        (2, 11, "products.A", "'<<' merges a mapping or a list of mappings")
+    ]
+
+
+def test_unicode_keys_and_text() -> None:
+    catalog = valid('products:\n  CAFÉ-☕: {name: Café crème 😀, price: 3.20, description: "naïve\\ttab"}\n')
+    product = catalog.products["CAFÉ-☕"]
+    assert (product.name, product.description) == ("Café crème 😀", "naïve\ttab")
+
+
+def test_byte_order_mark_in_text() -> None:
+    assert set(loads("\ufeffproducts:\n  X: {name: A, price: 1}\n").products) == {"X"}
+
+
+def test_lists_are_normalised_by_the_models() -> None:
+    text = "options:\n  A: {values: [{name: a, surcharge: 0}]}\n  B: {values: [{name: b, surcharge: 0}]}\n"
+    text += "products:\n  X: {name: A, price: 1, options: [B, A, B], categories: [17, 2, 17]}\n"
+    product = valid(text).products["X"]
+    assert (product.options, product.categories) == (["A", "B"], [2, 17])

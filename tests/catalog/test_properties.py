@@ -1,0 +1,259 @@
+"""Property tests: the loader never fails with anything but a located CatalogError; dump/load round trips."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalogsync.catalog import Catalog, Settings
+from catalogsync.dumper import dump_catalog
+from catalogsync.errors import CatalogError
+from catalogsync.kinds import Coupon, Model, Option, Product
+from catalogsync.loader import loads
+
+EXAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "catalog.yaml").read_text(encoding="utf-8")
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def outcome(text: str) -> Catalog | CatalogError:
+    """Load ``text``; anything other than a Catalog or a CatalogError fails the test."""
+    try:
+        return loads(text, "p.yaml")
+    except CatalogError as error:
+        assert error.problems
+        lines = len(re.split(r"\r\n|[\r\n\x85\u2028\u2029]", text))  # YAML's line breaks
+        for problem in error.problems:
+            assert problem.file == "p.yaml"
+            assert 1 <= problem.line <= lines + 1 and problem.column >= 1, problem
+            assert problem.message
+        return error
+
+
+# Robustness
+
+YAMLISH = st.text(
+    alphabet=st.sampled_from(
+        [*":-[]{},#&*!|>'\"%@`?<= \t\n.0123456789eE+_~yesnoTrueFalse", "é", "😀", "\x00", "\ufeff", "\x85"]
+    )
+)
+
+
+@SETTINGS
+@given(st.text())
+def test_any_text(text: str) -> None:
+    outcome(text)
+
+
+@SETTINGS
+@given(YAMLISH)
+def test_yaml_punctuation(text: str) -> None:
+    outcome(text)
+
+
+@SETTINGS
+@given(st.data())
+def test_mutations_of_the_example(data: st.DataObject) -> None:
+    text = EXAMPLE
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        edit = data.draw(st.sampled_from(["insert", "delete", "duplicate-line"]))
+        if edit == "insert":
+            text = text[:at] + data.draw(YAMLISH.filter(bool)) + text[at:]
+        elif edit == "delete":
+            text = text[:at] + text[at + data.draw(st.integers(1, 20)) :]
+        else:
+            lines = text.splitlines(keepends=True)
+            index = data.draw(st.integers(0, len(lines) - 1))
+            text = "".join([*lines[: index + 1], lines[index], *lines[index + 1 :]])
+    outcome(text)
+
+
+FIELD_NAMES = [
+    *Catalog.model_fields, *Product.model_fields, *Coupon.model_fields, *Option.model_fields,
+    *Settings.model_fields, "name", "surcharge", "recurrence", "duration", "startup_fee", "type", "amount",
+    "max_deletes", "TSHIRT", "123",
+]  # fmt: skip
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.decimals(allow_nan=True),
+    st.text(max_size=10),
+    st.dates(),
+    st.sampled_from(
+        ["yes", "1 Month", "Forever", "sale", "product", "shipping", "percentage", "-1", "1e999"]
+    ),
+)
+STRUCTURES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=5), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+def plain(value: Any) -> Any:
+    """Decimals as their text so PyYAML can write them; everything else as is."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["settings", "options", "products", "coupons", "extra"]), STRUCTURES))
+def test_random_structures(document: dict[str, Any]) -> None:
+    outcome(yaml.safe_dump(plain(document), allow_unicode=True))
+
+
+@SETTINGS
+@given(st.text(alphabet="0123456789.-+_eE:xoabinf ", min_size=1, max_size=16))
+def test_odd_numbers(number: str) -> None:
+    result = outcome(f"products:\n  X: {{name: A, price: {number}}}\n")
+    if isinstance(result, Catalog):
+        price = result.products["X"].price
+        assert price == price.quantize(Decimal("0.01")) and 0 <= price <= Decimal("99999999.99")
+    else:
+        assert {(p.line, p.path) for p in result.problems} <= {(2, "products.X.price"), (2, ""), (3, "")}
+
+
+@SETTINGS
+@given(st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2))
+def test_two_decimal_amounts_are_exact(amount: Decimal) -> None:
+    written = f"{amount:f}"
+    catalog = outcome(f"products:\n  X: {{name: A, price: {written}}}\n")
+    assert isinstance(catalog, Catalog) and catalog.products["X"].price == amount
+
+
+@SETTINGS
+@given(st.integers(1, 3000), st.sampled_from(["[", "{a: ", "- "]))
+def test_deep_nesting(depth: int, opener: str) -> None:
+    nested = "".join(" " * (2 * i) + "-\n" for i in range(depth)) if opener == "- " else opener * depth
+    outcome(nested)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["name", "price", "a", "b"]), min_size=1, max_size=8))
+def test_duplicate_keys_are_reported_at_the_repeat(keys: list[str]) -> None:
+    lines = [f"    {key}: 1" for key in keys]
+    result = outcome("products:\n  X:\n" + "\n".join(lines) + "\n")
+    duplicates = {index + 3 for index, key in enumerate(keys) if key in keys[:index]}
+    reported = (
+        set()
+        if isinstance(result, Catalog)
+        else {p.line for p in result.problems if "duplicate" in p.message}
+    )
+    assert reported == duplicates
+
+
+# Round trip
+
+TEXT = st.text(min_size=1, max_size=20)
+KEYS = st.text(min_size=1, max_size=12)
+MONEY = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
+PERCENT = st.decimals(min_value=Decimal("0.01"), max_value=100, places=2)
+PERIOD = st.builds("{} {}".format, st.integers(1, 999), st.sampled_from(["Week", "Month", "Year"]))
+
+
+@st.composite
+def products(draw: st.DrawFn, options: list[str]) -> Product:
+    data: dict[str, Any] = {"name": draw(TEXT), "price": draw(MONEY)}
+    optional = {
+        "description": st.none() | st.text(),
+        "long_description": st.none() | st.text(),
+        "tangible": st.booleans(),
+        "weight": st.none() | MONEY,
+        "handling": st.none() | MONEY,
+        "recurring": st.none()
+        | st.fixed_dictionaries({"recurrence": PERIOD}, optional={"duration": PERIOD, "startup_fee": MONEY}),
+        "commission": st.none()
+        | st.fixed_dictionaries({"type": st.sampled_from(["amount", "percentage"]), "amount": MONEY}),
+        "approved_url": st.none() | st.text(),
+        "pending_url": st.none() | st.text(),
+        "options": st.lists(st.sampled_from(options)) if options else st.just([]),
+        "categories": st.lists(st.integers(1, 10**6)),
+    }
+    for name in draw(st.sets(st.sampled_from(sorted(optional)))):
+        data[name] = draw(optional[name])
+    if data.get("tangible"):
+        data["weight"] = draw(MONEY)
+    return Product.model_validate(data)
+
+
+@st.composite
+def coupons(draw: st.DrawFn, products: list[str]) -> Coupon:
+    kind = draw(st.sampled_from(["sale", "product", "shipping"] if products else ["sale", "shipping"]))
+    data: dict[str, Any] = {"type": kind, "expires": draw(st.dates())}
+    if kind != "shipping":
+        discount = draw(st.sampled_from(["percent_off", "value_off"]))
+        data[discount] = draw(PERCENT if discount == "percent_off" else MONEY)
+    if kind == "product" and draw(st.booleans()):
+        data["all_products"] = True
+    elif kind == "product":
+        data["products"] = draw(st.lists(st.sampled_from(products), min_size=1))
+    if draw(st.booleans()):
+        data["minimum_purchase"] = draw(st.none() | MONEY)
+    return Coupon.model_validate(data)
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> Catalog:
+    value = st.fixed_dictionaries({"name": TEXT, "surcharge": MONEY})
+    option_list = st.lists(value, min_size=1, max_size=4, unique_by=lambda v: v["name"])
+    options = draw(
+        st.dictionaries(KEYS, option_list.map(lambda vs: Option.model_validate({"values": vs})), max_size=3)
+    )
+    product_map = draw(st.dictionaries(KEYS, products(sorted(options)), max_size=4))
+    coupon_map = draw(st.dictionaries(KEYS, coupons(sorted(product_map)), max_size=4))
+    settings_data = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "prune": st.fixed_dictionaries(
+                    {}, optional={k: st.booleans() for k in ("options", "products")}
+                ),
+                "protected": st.fixed_dictionaries({}, optional={"coupons": st.lists(KEYS, max_size=3)}),
+                "safety": st.fixed_dictionaries({}, optional={"max_deletes": st.integers(0, 10**6)}),
+            },
+        )
+    )
+    return Catalog(
+        settings=Settings.model_validate(settings_data),
+        options=options,
+        products=product_map,
+        coupons=coupon_map,
+    )
+
+
+def declared(value: Any) -> Any:
+    """The declared fields of every model inside ``value``, to compare beyond plain equality."""
+    if isinstance(value, Model):
+        return {name: declared(getattr(value, name)) for name in sorted(value.declared())}
+    if isinstance(value, dict):
+        return {key: declared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [declared(item) for item in value]
+    return None
+
+
+@SETTINGS
+@given(catalogs())
+def test_dump_then_load_is_the_same_catalog(catalog: Catalog) -> None:
+    text = dump_catalog(catalog, header=["round trip"])
+    again = loads(text)
+    assert again == catalog
+    for section in ("options", "products", "coupons"):
+        assert declared(again.section(section)) == declared(catalog.section(section))
+    assert dump_catalog(again, header=["round trip"]) == text
