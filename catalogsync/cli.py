@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument(
         "--catalog", metavar="FILE", help="catalog of a saved plan (default: the path it records)"
     )
+    add_selection_arguments(apply)
     add_connection_arguments(apply)
 
     export = command("export", "write the live account as a catalog")

@@ -86,7 +86,32 @@ def diff(desired: Catalog, live: LiveState) -> Diff:
             else:
                 before = obj.model.model_dump(mode="json")
                 changes.append(Change("delete", kind.name, key, before=before))
-    return Diff(tuple(changes), tuple(unmanaged), tuple(conflicts))
+    changes, blocked = _unblocked(changes, live)
+    return Diff(tuple(changes), tuple(unmanaged + blocked), tuple(conflicts))
+
+
+def _unblocked(changes: list[Change], live: LiveState) -> tuple[list[Change], list[Unmanaged]]:
+    """Deletes of resources that something staying in the account still links to become kept ones.
+
+    The API refuses such deletes (reference §8.6); the plan says so up front instead of failing at apply.
+    """
+    touched = {c.ref: c for c in changes}
+    holders: dict[str, list[str]] = {}
+    for kind in KINDS:
+        for key, obj in live.resources.get(kind.name, {}).items():
+            change = touched.get(f"{kind.name}:{key}")
+            if change is not None and change.op == "delete":
+                continue
+            model = kind.model.model_validate(change.after) if change and change.after else obj.model
+            for ref in kind.references(model):
+                holders.setdefault(f"{ref.kind}:{ref.key}", []).append(f"{kind.name} {key}")
+    kept = [c for c in changes if c.op != "delete" or c.ref not in holders]
+    blocked = [
+        Unmanaged(c.kind, c.key, "not deleted: still linked from " + ", ".join(sorted(holders[c.ref])))
+        for c in changes
+        if c.op == "delete" and c.ref in holders
+    ]
+    return kept, blocked
 
 
 def _compare(kind: AnyKind, key: str, desired: Any, live: LiveState) -> list[Change]:

@@ -99,3 +99,27 @@ def test_ambiguous_live_keys_are_conflicts():
     result = diff(catalog(products={"TEE": TEE}), state)
     assert result.changes == ()
     assert result.conflicts == ("product:TEE",)
+
+
+def test_deletes_blocked_by_links_from_resources_that_stay_are_kept():
+    current = catalog(
+        options={"Size": SIZE},
+        products={"TEE": TEE, "MUG": {"name": "Mug", "price": 1}},
+        coupons={
+            "LEGACY": {"type": "product", "percent_off": 5, "expires": "2030-01-01", "products": ["MUG"]}
+        },
+    )
+    desired = catalog(settings={"prune": {"products": True, "options": True}})
+    result = diff(desired, live(current))
+    assert set(tuples(result)) == {("delete", "product", "TEE"), ("delete", "option", "Size")}
+    reasons = {u.key: u.reason for u in result.unmanaged}
+    assert reasons["MUG"] == "not deleted: still linked from coupon LEGACY"
+
+
+def test_option_delete_is_kept_while_a_staying_product_uses_it():
+    current = catalog(options={"Size": SIZE}, products={"TEE": TEE})
+    result = diff(catalog(settings={"prune": {"options": True}}), live(current))
+    assert result.changes == ()
+    assert ("Size", "not deleted: still linked from product TEE") in {
+        (u.key, u.reason) for u in result.unmanaged
+    }
