@@ -13,6 +13,21 @@ from catalogsync.sandbox import Sandbox
 MakeClient = Callable[..., Client]
 
 
+class FakeTime:
+    """A clock that only moves when something sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 @pytest.fixture
 def make_client() -> Iterator[MakeClient]:
     """``make_client(sandbox, **kwargs)``: a client of that sandbox with its credentials and fast back-off."""

@@ -15,6 +15,7 @@ from catalogsync.api.redact import MASK, Redactor, basic_credentials
 from catalogsync.api.retry import Backoff, Gate, is_transient, retry_after
 from catalogsync.api.transport import Policy, check_base_url
 from catalogsync.errors import ApiError, SettingsError, TransportError
+from tests.api.conftest import FakeTime
 
 
 def decode(status: int, body: object, content_type: str = "application/json") -> dict[str, object]:
@@ -214,21 +215,6 @@ def test_backoff_is_full_jitter_under_a_doubling_capped_ceiling() -> None:
     assert backoff.hold_for(10.0, 0) == 3.0
     assert backoff.hold_for(1.0, 0) == 1.0
     assert backoff.hold_for(None, 1) == 1.0
-
-
-class FakeTime:
-    """A clock that only moves when something sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def test_the_gate_holds_every_caller_until_its_time_and_never_moves_back() -> None:
