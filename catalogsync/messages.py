@@ -77,16 +77,16 @@ def fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
         if isinstance(part, int):
             continue
         field = current.model_fields.get(part) if current else None
-        current = _model_in(field.annotation) if field else None
+        current = inner_model(field.annotation) if field else None
     return list(current.model_fields) if current else []
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
     """The model class inside an annotation such as ``Recurring | None`` or ``list[OptionValue]``."""
     if get_origin(annotation) is None and isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for argument in get_args(annotation):
-        found = _model_in(argument)
+        found = inner_model(argument)
         if found is not None:
             return found
     return None
