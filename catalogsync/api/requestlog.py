@@ -17,6 +17,8 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import requests
+
 from catalogsync.api.redact import MASK, Redactor
 
 
@@ -32,6 +34,21 @@ class Attempt:
     status: int | None = None
     content: bytes = b""
     failure: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        verb: str,
+        url: str,
+        pairs: list[tuple[str, str]],
+        attempt: int,
+        duration_ms: float,
+        outcome: requests.Response | str,
+    ) -> Attempt:
+        """An attempt from its outcome: the response, or why there was none."""
+        if isinstance(outcome, str):
+            return cls(verb, url, pairs, attempt, duration_ms, failure=outcome)
+        return cls(verb, url, pairs, attempt, duration_ms, outcome.status_code, outcome.content)
 
 
 class RequestLog:

@@ -106,17 +106,37 @@ class Transport:
         self.gate.wait()
         with self._count_lock:
             self._requests += 1
-        url = f"{self.base_url}/{name}"
-        verb = "GET" if read else "POST"
+        url, verb = f"{self.base_url}/{name}", "GET" if read else "POST"
         started = time.perf_counter()
-        response, failure = self._send(verb, url, pairs)
-        elapsed = (time.perf_counter() - started) * 1000
+        outcome = self._send(verb, url, pairs)
         if self._log is not None:
-            status = None if response is None else response.status_code
-            content = b"" if response is None else response.content
-            self._log.record(Attempt(verb, url, pairs, attempt + 1, elapsed, status, content, failure))
-        if response is None:
-            raise TransportError(failure or "no response", method=name)
+            elapsed = (time.perf_counter() - started) * 1000
+            self._log.record(Attempt.of(verb, url, pairs, attempt + 1, elapsed, outcome))
+        if isinstance(outcome, str):
+            raise TransportError(outcome, method=name)
+        return self._decode(name, outcome, attempt)
+
+    def _send(self, verb: str, url: str, pairs: Pairs) -> requests.Response | str:
+        """The response, or a redacted description of why there is none (never an exception: no chaining)."""
+        read = verb == "GET"
+        try:
+            return self._session.request(
+                verb,
+                url,
+                params=pairs if read else None,
+                data=None if read else pairs,
+                headers=HEADERS,
+                auth=self._auth,
+                timeout=self.policy.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            return f"no answer within {self.policy.timeout:g} s (timeout)"
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
+            return f"connection failed: {type(error).__name__}: {self.redactor.text(str(error))}"
+
+    def _decode(self, name: str, response: requests.Response, attempt: int) -> Body:
+        """The body, or the error it carries; a 429 first closes the shared gate."""
         try:
             return decode_response(
                 name,
@@ -130,26 +150,6 @@ class Transport:
                 requested = retry_after(response.headers.get("Retry-After"))
                 self.gate.hold(self._backoff.hold_for(requested, attempt))
             raise
-
-    def _send(self, verb: str, url: str, pairs: Pairs) -> tuple[requests.Response | None, str | None]:
-        """The response, or None and a redacted description (never an exception, so no chained cause)."""
-        read = verb == "GET"
-        try:
-            response = self._session.request(
-                verb,
-                url,
-                params=pairs if read else None,
-                data=None if read else pairs,
-                headers=HEADERS,
-                auth=self._auth,
-                timeout=self.policy.timeout,
-                allow_redirects=False,
-            )
-        except requests.Timeout:
-            return None, f"no answer within {self.policy.timeout:g} s (timeout)"
-        except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
-            return None, f"connection failed: {type(error).__name__}: {self.redactor.text(str(error))}"
-        return response, None
 
 
 def check_base_url(base_url: str) -> str:
