@@ -18,6 +18,7 @@ import yaml
 from catalogsync.catalog import Catalog
 from catalogsync.kinds import KINDS, Model
 from catalogsync.kinds.base import format_amount
+from catalogsync.yamlread import add_core_resolvers
 
 TAG = "tag:yaml.org,2002:"
 ESCAPED = "\r\x85\u2028\u2029"
@@ -32,7 +33,10 @@ class _FlowList(list[Any]):
 
 
 class _Dumper(yaml.SafeDumper):
-    """The safe dumper with exact amounts, one-line small collections and literal multi-line text."""
+    """The safe dumper with exact amounts, one-line small collections and literal multi-line text.
+
+    Text is quoted when YAML 1.1 or the loader's YAML 1.2 rules would read it as something else.
+    """
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         """Indent block lists under their key."""
@@ -58,6 +62,7 @@ def _flow_list(dumper: yaml.SafeDumper, value: _FlowList) -> yaml.SequenceNode:
     return dumper.represent_sequence(TAG + "seq", value, flow_style=True)
 
 
+add_core_resolvers(_Dumper)
 _Dumper.add_representer(Decimal, _amount)
 _Dumper.add_representer(str, _text)
 _Dumper.add_representer(_Flow, _flow_mapping)

@@ -6,7 +6,8 @@ builds the data itself, so that:
 
 - a duplicate key, a refused tag, a null or boolean key and a runaway alias are problems at their position;
 - ``int`` scalars become ``int`` and ``float`` scalars become exact :class:`~decimal.Decimal` from their text;
-- only ``true`` / ``false`` (any case of the first letter, or all caps) are booleans, as in YAML 1.2;
+- booleans and numbers follow YAML 1.2 (only ``true`` / ``false`` are booleans; ``1:30`` is text), dates and
+  merge keys (``<<``) YAML 1.1;
 - a key written as a number or a date is kept as written (``123456789:`` is the string ``"123456789"``).
 """
 
@@ -59,11 +60,26 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+CORE_SCALARS = (
+    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (TAG + "int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (TAG + "float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$", "-+.0123456789"),
+    (TAG + "float", r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$", "-+."),
+)
+"""YAML 1.2 core booleans and numbers: no ``yes``/``no``, no ``1:30`` (90 in YAML 1.1), no ``1_000``."""
+
+
+def add_core_resolvers(cls: type[yaml.resolver.BaseResolver]) -> None:
+    """Make ``cls`` also read YAML 1.2 core booleans and numbers (after its own resolvers)."""
+    for tag, pattern, first in CORE_SCALARS:
+        cls.add_implicit_resolver(tag, re.compile(pattern), list(first))
+
+
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != BOOL]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag in (TAG + "null", TAG + "timestamp", MERGE)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+add_core_resolvers(_Loader)
 
 
 @dataclass
@@ -229,7 +245,7 @@ class _Builder:
         where = spot(node.start_mark)
         if isinstance(node, ScalarNode) and node.tag in (TAG + "null", BOOL):
             kind = "null" if node.tag.endswith("null") else "a boolean"
-            shown = repr(node.value) if node.value else "(empty)"
+            shown = _clip(node.value) if node.value else "(empty)"
             self.problem(where, path, f"the key {shown} is read as {kind}: quote it to use it as text")
         else:
             self.problem(where, path, "a key must be plain text, not a list, mapping or tagged value")
@@ -250,7 +266,7 @@ class _Builder:
             if tag == TAG + "timestamp":
                 return self.timestamp(node, path)
         except (ValueError, KeyError, ArithmeticError):
-            self.invalid(spot(node.start_mark), path, f"{text!r} is not a valid {_short(tag)} value")
+            self.invalid(spot(node.start_mark), path, f"{_clip(text)} is not a valid {_short(tag)} value")
             return None
         self.invalid(spot(node.start_mark), path, f"the tag {_short(tag)} is not allowed")
         return None
@@ -259,8 +275,13 @@ class _Builder:
         try:
             return self.scalars.construct_yaml_timestamp(node)
         except ValueError as error:
-            self.invalid(spot(node.start_mark), path, f"{node.value!r} is not a valid date: {error}")
+            self.invalid(spot(node.start_mark), path, f"{_clip(node.value)} is not a valid date: {error}")
             return None
+
+
+def _clip(text: str) -> str:
+    """Source text quoted for a message, shortened when long."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _short(tag: str) -> str:

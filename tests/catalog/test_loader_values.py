@@ -143,3 +143,25 @@ def test_lists_are_normalised_by_the_models() -> None:
     text += "products:\n  X: {name: A, price: 1, options: [B, A, B], categories: [17, 2, 17]}\n"
     product = valid(text).products["X"]
     assert (product.options, product.categories) == (["A", "B"], [2, 17])
+
+
+def test_numbers_follow_yaml_1_2() -> None:
+    catalog = valid(
+        "products:\n"
+        "  X: {name: =, price: 1e1, categories: [0o17, 0x1F, +3, 017]}\n"
+        "  1:30: {name: '1', price: .5}\n"
+    )
+    x = catalog.products["X"]
+    assert (x.name, str(x.price), x.categories) == ("=", "10.00", [3, 15, 17, 31])
+    assert str(catalog.products["1:30"].price) == "0.50"
+    assert problems("coupons:\n  C: {type: sale, percent_off: 1:30, expires: 2027-01-01}\n") == [
+        (2, 32, "coupons.C.percent_off", "'1:30' is not a number")
+    ]
+
+
+def test_long_source_text_is_shortened_in_messages() -> None:
+    ((_, _, path, message),) = problems(
+        "products:\n  X: {name: A, price: 1, categories: [" + "9" * 5000 + "]}\n"
+    )
+    assert path == "products.X.categories[0]"
+    assert message == f"'{'9' * 37}...' is not a valid !!int value"
