@@ -11,6 +11,7 @@ import base64
 import json
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 SENSITIVE_KEYS = frozenset({"secret_word", "secret", "password", "api_password", "authorization"})
@@ -22,11 +23,11 @@ def basic_credentials(username: str, password: str) -> str:
 
 
 class Redactor:
-    """Masks a fixed set of secrets in text, parameters and JSON bodies."""
+    """Masks a fixed set of secrets, in every form they take on the wire, in text, params and bodies."""
 
     def __init__(self, secrets: Iterable[str | None]) -> None:
-        found = {secret for secret in secrets if secret}
-        self._secrets = sorted(found, key=len, reverse=True)  # longest first: no partial leftovers
+        forms = {form for secret in secrets if secret for form in _wire_forms(secret)}
+        self._secrets = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
 
     def text(self, text: str) -> str:
         """``text`` with every secret masked; no secret survives, even one adjacent to a mask."""
@@ -38,27 +39,30 @@ class Redactor:
         return text
 
     def pairs(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(name, self._value(name, value)) for name, value in pairs]
+        return [(name, MASK if name.lower() in SENSITIVE_KEYS else self.text(value)) for name, value in pairs]
 
     def body(self, content: bytes) -> str:
-        """A response body for the log: JSON with sensitive keys masked, or the redacted text."""
+        """A response body for the log: JSON with sensitive keys masked, then every secret masked."""
         text = content.decode("utf-8", "replace")
         try:
             data = json.loads(text)
         except ValueError:
             return self.text(text)
-        return json.dumps(self._json(data), ensure_ascii=False, separators=(",", ":"))
+        return self.text(json.dumps(_mask_keys(data), ensure_ascii=False, separators=(",", ":")))
 
-    def _value(self, name: str, value: str) -> str:
-        return MASK if name.lower() in SENSITIVE_KEYS else self.text(value)
 
-    def _json(self, data: Any) -> Any:
-        """Strings are redacted before encoding: a secret with quotes or backslashes changes once escaped."""
-        if isinstance(data, dict):
-            return {
-                self.text(key): MASK if key.lower() in SENSITIVE_KEYS and data[key] else self._json(data[key])
-                for key in data
-            }
-        if isinstance(data, list):
-            return [self._json(item) for item in data]
-        return self.text(data) if isinstance(data, str) else data
+def _wire_forms(secret: str) -> set[str]:
+    """The secret as written, URL-encoded (query strings, error messages) and JSON-escaped."""
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret, ensure_ascii=False)[1:-1]}
+
+
+def _mask_keys(data: Any) -> Any:
+    """``data`` with the non-empty values of sensitive keys replaced by the mask, at any depth."""
+    if isinstance(data, dict):
+        return {
+            key: MASK if key.lower() in SENSITIVE_KEYS and value else _mask_keys(value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [_mask_keys(item) for item in data]
+    return data

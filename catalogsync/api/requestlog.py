@@ -75,7 +75,7 @@ class RequestLog:
         lines = [
             f"{when} {attempt.verb} {redact.text(attempt.url)} (attempt {attempt.attempt})",
             f"Authorization: Basic {MASK}",
-            f"params: {urlencode(redact.pairs(attempt.pairs), safe='*')}",
+            f"params: {redact.text(urlencode(redact.pairs(attempt.pairs), safe='*'))}",
             f"{outcome} in {attempt.duration_ms:.1f} ms",
         ]
         if attempt.status is not None:

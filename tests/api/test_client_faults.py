@@ -68,6 +68,18 @@ def test_a_write_is_attempted_exactly_once(sandbox: Sandbox, make_client: MakeCl
     assert len(created) == (1 if kind in ("lost_after", "truncated") else 0)  # committed, answer lost
 
 
+def test_call_treats_unknown_methods_as_writes_and_honours_write_true(
+    sandbox: Sandbox, make_client: MakeClient
+) -> None:
+    sandbox.faults = Faults(fault_rate=1.0, kinds=("503",), methods=(WRITE, READ))
+    client = make_client(sandbox, max_retries=3)
+    with pytest.raises(ApiError):
+        client.call("products", "create_option", OPTION)  # no write=True: still a write
+    with pytest.raises(ApiError):
+        client.call("acct", "detail_contact_info", write=True)
+    assert attempts(sandbox, WRITE) == attempts(sandbox, READ) == 1
+
+
 def test_a_slow_read_times_out_and_is_retried(sandbox: Sandbox, make_client: MakeClient) -> None:
     sandbox.faults = Faults(fault_rate=1.0, kinds=("slow",), methods=(READ,), slow_ms=5000)
     client = make_client(sandbox, timeout=0.2, max_retries=1)

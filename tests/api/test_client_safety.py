@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -39,6 +40,7 @@ def texts(error: BaseException | None) -> list[str]:
 def assert_clean(text: str) -> None:
     for secret in SECRETS:
         assert secret not in text
+        assert quote(secret, safe="") not in text  # as a query string carries it
 
 
 @pytest.mark.parametrize(
@@ -81,6 +83,7 @@ def test_no_exception_carries_a_credential(guarded: Sandbox, make_client: MakeCl
     stopped.stop()
     gone = make_client(stopped, password=PASSWORD, secret=SECRET, max_retries=0)
     fail(None, gone.account.company_info)
+    fail(None, lambda: gone.products.details(product_id=PASSWORD, note=SECRET))  # in the failed URL
 
     kinds = [(type(e).__name__, getattr(e, "status", None)) for e in failures]
     assert kinds == [
@@ -92,6 +95,7 @@ def test_no_exception_carries_a_credential(guarded: Sandbox, make_client: MakeCl
         ("TransportError", 502),
         ("TransportError", None),
         ("ApiError", 401),
+        ("TransportError", None),
         ("TransportError", None),
     ]
     for failure in failures:

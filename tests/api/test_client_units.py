@@ -148,6 +148,12 @@ def test_a_secret_that_json_would_escape_is_still_masked() -> None:
     assert secret not in logged
 
 
+def test_secrets_are_masked_in_their_url_encoded_and_json_escaped_forms() -> None:
+    redactor = Redactor(['p@ss w"rd'])
+    for form in ("p%40ss+w%22rd", "p%40ss%20w%22rd", 'p@ss w\\"rd'):
+        assert redactor.text(f"x={form}&y=1") == f"x={MASK}&y=1"
+
+
 def test_basic_credentials_are_what_a_basic_header_carries() -> None:
     assert basic_credentials("sandbox", "sandbox") == "c2FuZGJveDpzYW5kYm94"
 
