@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from catalogsync import __version__
 from catalogsync.errors import CatalogsyncError, StalePlanError
-from catalogsync.execute import ApplyReport, execute
+from catalogsync.execute import STATUSES, ApplyReport, execute
 from catalogsync.fetch import fetch
 from catalogsync.live import LiveState
 from catalogsync.plan import (
@@ -265,21 +265,18 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 
 def format_report(report: ApplyReport) -> str:
     lines: list[str] = []
-    for status, title in (("applied", "Applied"), ("failed", "Failed"), ("skipped", "Skipped")):
+    for status in STATUSES:
         outcomes = report.with_status(status)
         if outcomes:
-            lines.append(f"{title} ({len(outcomes)}):")
+            lines.append(f"{status.capitalize()} ({len(outcomes)}):")
             lines += [
                 f"  {o.change.op} {o.change.kind} {o.change.key}" + (f": {o.detail}" if o.detail else "")
                 for o in outcomes
             ]
     if report.interrupted:
         lines.append("Interrupted: the changes above marked skipped were not started. Run apply again.")
-    counts = {s: len(report.with_status(s)) for s in ("applied", "failed", "skipped")}  # type: ignore[arg-type]
-    lines.append(
-        f"Apply {'complete' if report.ok else 'incomplete'}: "
-        f"{counts['applied']} applied, {counts['failed']} failed, {counts['skipped']} skipped."
-    )
+    counts = ", ".join(f"{len(report.with_status(s))} {s}" for s in STATUSES)
+    lines.append(f"Apply {'complete' if report.ok else 'incomplete'}: {counts}.")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,7 @@ from catalogsync.live import LiveState
 from catalogsync.plan import Plan, execution_order
 
 Status = Literal["applied", "failed", "skipped"]
+STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
 MAX_ATTEMPTS = 3
 
 
