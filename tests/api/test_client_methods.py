@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
+from requests.adapters import HTTPAdapter
 
 from catalogsync.api import ApiError, Client
 from catalogsync.sandbox import Sandbox
@@ -207,3 +209,33 @@ def test_wrong_credentials_are_401_unauthorized(sandbox: Sandbox, make_client: M
         client.account.company_info()
     assert (caught.value.status, caught.value.codes) == (401, ["UNAUTHORIZED"])
     assert client.requests_made == 1  # a 401 is not retried
+
+
+class CountingAdapter(HTTPAdapter):
+    """A real adapter that counts what it sends and remembers being closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent, self.closed = 0, False
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self.sent += 1
+        return super().send(request, **kwargs)
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
+
+
+def test_an_injected_session_carries_every_request_and_stays_open(sandbox: Sandbox) -> None:
+    adapter = CountingAdapter()
+    with requests.Session() as session:
+        session.mount("http://", adapter)
+        with Client(sandbox.url, "sandbox", "sandbox", session=session) as client:
+            client.products.list_all()
+            client.products.options.create(
+                option_name="Size", option_value_name="S", option_value_surcharge=0
+            )
+        assert adapter.sent == client.requests_made == 2
+        assert not adapter.closed
+    assert adapter.closed
