@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -11,6 +12,8 @@ from catalogsync.diff import Change
 from catalogsync.plan import FORMAT_VERSION, Plan
 
 MARKDOWN_LIMIT = 60_000
+AMOUNT = re.compile(r"^\d+\.\d\d$")
+"""Amounts travel as strings with two decimals; they are shown as numbers."""
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 DIFF_MARKS = {"create": "+", "update": "!", "delete": "-"}
 """Markdown ``diff`` blocks highlight ``+``, ``-`` and ``!`` lines (``~`` would show plain)."""
@@ -86,7 +89,9 @@ def _value(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+    if isinstance(value, str) and not AMOUNT.match(value):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def _others(plan: Plan) -> list[str]:

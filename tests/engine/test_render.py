@@ -68,8 +68,8 @@ def test_json_is_valid_and_versioned():
 def test_risks_flag_deletes_prices_and_bigger_discounts():
     risks = {c.key: risk(c) for c in sample_plan().changes}
     assert risks["OLD"] == "deletes product OLD"
-    assert risks["TEE"] == 'changes the price of TEE: "19.99" -> "24.00"'
-    assert risks["SALE10"] == 'coupon SALE10 raises its discount (percent_off "10.00" -> "15.00")'
+    assert risks["TEE"] == "changes the price of TEE: 19.99 -> 24.00"
+    assert risks["SALE10"] == "coupon SALE10 raises its discount (percent_off 10.00 -> 15.00)"
     assert risks["MUG"] is None
 
 
