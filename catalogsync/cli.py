@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="catalogsync",
         description="Catalog-as-code for 2Checkout: declare options, products and coupons in YAML, "
         "review the plan, apply it.",
+        epilog="examples:\n  catalogsync plan examples/catalog.yaml --sandbox\n"
+        "  catalogsync apply examples/catalog.yaml --sandbox --yes\n"
+        "  catalogsync export -o catalog.yaml\n\n"
+        "exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode), 3 safety refusal, 4 stale plan",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"catalogsync {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail on stderr")
