@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from catalogsync import __version__
-from catalogsync.errors import CatalogsyncError, StalePlanError
+from catalogsync.errors import CatalogError, CatalogsyncError, StalePlanError
 from catalogsync.execute import STATUSES, ApplyReport, execute
 from catalogsync.fetch import fetch
 from catalogsync.live import LiveState
@@ -38,7 +38,7 @@ from catalogsync.settings import add_connection_arguments, open_client
 EXIT_CHANGES = 2
 
 EXAMPLES = {
-    "validate": "catalogsync validate catalog.yaml",
+    "validate": "catalogsync validate catalog.yaml other.yaml",
     "plan": "catalogsync plan catalog.yaml --sandbox\n"
     "  catalogsync plan catalog.yaml --out plan.json --format markdown > plan.md\n"
     "  catalogsync plan catalog.yaml --detailed-exitcode   # drift check: exit 2 when the account differs",
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     validate = command("validate", "check a catalog file offline; every problem in one pass")
-    validate.add_argument("catalog", metavar="FILE")
+    validate.add_argument("catalogs", metavar="FILE", nargs="+")
 
     plan = command("plan", "show what apply would change in the account")
     plan.add_argument("catalog", metavar="FILE")
@@ -165,10 +165,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from catalogsync.loader import load
 
-    catalog = load(args.catalog)
-    counts = ", ".join(f"{len(catalog.section(s))} {s}" for s in ("options", "products", "coupons"))
-    console.out(f"{args.catalog}: valid ({counts})\n")
-    return 0
+    invalid = 0
+    for path in args.catalogs:
+        try:
+            catalog = load(path)
+        except CatalogError as error:
+            console.error(str(error))
+            invalid += 1
+            continue
+        counts = ", ".join(f"{len(catalog.section(s))} {s}" for s in ("options", "products", "coupons"))
+        console.out(f"{path}: valid ({counts})\n")
+    return 1 if invalid else 0
 
 
 def _read_catalog(path: str) -> tuple[Any, str]:

@@ -150,3 +150,12 @@ def test_validate(cli, write):
     assert result.code == 1
     assert f"{bad}:3:" in result.err  # the duplicate key
     assert "colour" in result.err
+
+
+def test_validate_reports_every_file(cli, write):
+    good = write("products:\n  X: {name: x, price: 1}\n", "good.yaml")
+    bad = write("products:\n  X: {name: x}\n", "bad.yaml")
+    result = cli(None, "validate", good, bad)
+    assert result.code == 1
+    assert f"{good}: valid" in result.out
+    assert f"{bad}:2:" in result.err and "price" in result.err
