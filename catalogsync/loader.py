@@ -1,6 +1,6 @@
 """Read a catalog file: YAML -> :class:`~catalogsync.catalog.Catalog`, or one error listing every problem.
 
-A single pass collects YAML problems (:mod:`catalogsync.yamlmarks`), the structure of the top level, model
+A single pass collects YAML problems (:mod:`catalogsync.yamlread`), the structure of the top level, model
 validation of every resource (strict: no ``"yes"`` for ``true``, no number for a string) and the cross-field
 rules (:mod:`catalogsync.rules`); each problem carries the file, line, column and path of what is wrong.
 Resources are validated from the mapping as written, so ``model.declared()`` is exactly the fields the file

@@ -45,7 +45,7 @@ class _TooDeep(yaml.composer.ComposerError):
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader with YAML 1.2 booleans and a nesting limit in the (recursive) composer."""
+    """The safe loader with YAML 1.2 booleans and numbers, and a nesting limit in the (recursive) composer."""
 
     depth = 0
 
@@ -259,8 +259,7 @@ class _Builder:
             if tag == BOOL:
                 return self.scalars.construct_yaml_bool(node)
             if tag == TAG + "int":
-                plain = text.replace("_", "")
-                return int(plain, 10) if DECIMAL_INT.match(plain) else self.scalars.construct_yaml_int(node)
+                return int(text, 10) if DECIMAL_INT.match(text) else self.scalars.construct_yaml_int(node)
             if tag == TAG + "float":
                 return _decimal(text, lambda: self.scalars.construct_yaml_float(node))
             if tag == TAG + "timestamp":
@@ -291,7 +290,7 @@ def _short(tag: str) -> str:
 def _decimal(text: str, fallback: Any) -> Any:
     """A YAML float as an exact Decimal from its text; ``.inf`` / ``.nan`` stay floats (refused later)."""
     try:
-        number = Decimal(text.replace("_", ""))
+        number = Decimal(text)
     except InvalidOperation:
         number = None
     if number is not None and number.is_finite():

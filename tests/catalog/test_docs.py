@@ -56,3 +56,11 @@ def test_the_opening_example_is_valid(tmp_path: Path) -> None:
     path = tmp_path / "catalog.yaml"
     path.write_text(source.group(1), encoding="utf-8")
     assert set(load(path).products) == {"TSHIRT-RED"}
+
+
+def test_the_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    source = re.search(r"```python\n(.*?)```", text[text.index("## From Python") :], re.S)
+    assert source
+    monkeypatch.chdir(DOC.parent.parent)
+    exec(compile(source.group(1), str(DOC), "exec"), {})
