@@ -30,6 +30,8 @@ class _Server(ThreadingHTTPServer):
     """Daemon handler threads, joined on close; open connections are cut when the server stops."""
 
     daemon_threads = True
+    request_queue_size = 128
+    """Many clients connect at once (tests, benchmarks); the default backlog of 5 drops some."""
 
     def __init__(self, address: tuple[str, int], handler: type[Handler]) -> None:
         self.connections: set[socket.socket] = set()
