@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999.99")
@@ -58,6 +58,23 @@ Money = Annotated[
     PlainSerializer(format_amount, return_type=str, when_used="json"),
 ]
 """A non-negative amount with at most two decimal places, held exactly."""
+
+
+def _sorted_unique(values: list[Any]) -> list[Any]:
+    return sorted(set(values))
+
+
+Keys = Annotated[list[str], AfterValidator(_sorted_unique)]
+"""Links by key: a set, kept sorted so that equal sets compare equal."""
+
+
+def _category_ids(values: list[int]) -> list[int]:
+    if any(value <= 0 for value in values):
+        raise ValueError("category ids are positive integers")
+    return _sorted_unique(values)
+
+
+CategoryIds = Annotated[list[int], AfterValidator(_category_ids)]
 
 
 class Model(BaseModel):

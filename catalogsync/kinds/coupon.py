@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from catalogsync.errors import ApiError
 from catalogsync.kinds.base import (
     CENT,
+    Keys,
     Kind,
     Model,
     Money,
@@ -43,7 +44,7 @@ class Coupon(Model):
     percent_off: Money | None = None
     value_off: Money | None = None
     minimum_purchase: Money | None = None
-    products: list[str] = Field(default_factory=list)
+    products: Keys = Field(default_factory=list)
     all_products: bool = False
 
     @field_validator("percent_off")
@@ -52,11 +53,6 @@ class Coupon(Model):
         if value is not None and not 0 < value <= 100:
             raise ValueError("percent_off must be more than 0 and at most 100")
         return value
-
-    @field_validator("products")
-    @classmethod
-    def _products(cls, value: list[str]) -> list[str]:
-        return sorted(set(value))
 
 
 class CouponKind(Kind[Coupon]):

@@ -10,6 +10,8 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from catalogsync.kinds.base import (
+    CategoryIds,
+    Keys,
     Kind,
     Model,
     Money,
@@ -72,20 +74,8 @@ class Product(Model):
     commission: Commission | None = None
     approved_url: str | None = None
     pending_url: str | None = None
-    options: list[str] = Field(default_factory=list)
-    categories: list[int] = Field(default_factory=list)
-
-    @field_validator("options")
-    @classmethod
-    def _options(cls, value: list[str]) -> list[str]:
-        return sorted(set(value))
-
-    @field_validator("categories")
-    @classmethod
-    def _categories(cls, value: list[int]) -> list[int]:
-        if any(c <= 0 for c in value):
-            raise ValueError("category ids are positive integers")
-        return sorted(set(value))
+    options: Keys = Field(default_factory=list)
+    categories: CategoryIds = Field(default_factory=list)
 
 
 class ProductKind(Kind[Product]):
