@@ -103,7 +103,7 @@ def _others(plan: Plan) -> list[str]:
 def _stray_reason(reason: str) -> str:
     if reason == "duplicate":
         return "its key is shared with another live resource, so it is left alone"
-    return "has no key (product code / option name), so it cannot be managed; see docs/catalog.md, 'Adopting resources'"
+    return "has no key, so it cannot be managed (docs/catalog.md, 'Adopting resources')"
 
 
 def render_text(plan: Plan, *, colour: bool = False) -> str:
