@@ -16,7 +16,7 @@ from itertools import groupby
 from typing import Any, Literal
 
 from catalogsync.diff import Change
-from catalogsync.errors import ApiError, ClientError
+from catalogsync.errors import ApiError, ClientError, TransportError
 from catalogsync.fetch import read_one
 from catalogsync.kinds import BY_NAME, AnyKind, Reference, WireObject
 from catalogsync.live import LiveState
@@ -24,7 +24,10 @@ from catalogsync.plan import Plan, execution_order
 
 Status = Literal["applied", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
+"""Writes of one change, each sent only after a re-read showed that the one before did not take effect."""
+REREADS = 3
+"""Tries of the re-read that follows an ambiguous failure (each is a client read, itself retried)."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ class _Runner:
                     return Outcome(change, "failed", str(failure))
                 error = failure
             try:
-                found = read_one(self.client, kind, change.key, self.ids.names)
+                found = self._reread(kind, change.key)
             except ClientError as failure:
                 return Outcome(change, "failed", f"{error}; then could not re-read it: {failure}")
             verdict = self._settled(kind, change, found)
@@ -159,6 +162,17 @@ class _Runner:
                 return verdict
             current = found[0] if found else None
         return Outcome(change, "failed", f"{error} (gave up after {MAX_ATTEMPTS} attempts)")
+
+    def _reread(self, kind: AnyKind, key: str) -> list[WireObject[Any]]:
+        """The live resources with this key; a read without a usable answer is tried again."""
+        attempt = 1
+        while True:
+            try:
+                return read_one(self.client, kind, key, self.ids.names)
+            except ClientError as failure:
+                if attempt >= REREADS or not _ambiguous(failure):
+                    raise
+            attempt += 1
 
     def _perform(self, kind: AnyKind, change: Change, current: WireObject[Any] | None) -> None:
         resource = kind.resource(self.client)
@@ -169,7 +183,7 @@ class _Runner:
         model = _model(kind, change.after)
         if current is None:
             answer = resource.create(**kind.create_params(change.key, model, self.ids.resolve))
-            self.ids.record(change.kind, change.key, str(answer[kind.id_param]))
+            self.ids.record(change.kind, change.key, _new_id(kind, answer))
             return
         for params in kind.update_requests(change.key, model, current, self.ids.resolve):
             resource.update(**params)
@@ -191,6 +205,15 @@ class _Runner:
         if kind.merge(_model(kind, change.after), obj.model) == obj.model:
             return Outcome(change, "applied", "confirmed by re-reading")
         return None
+
+
+def _new_id(kind: AnyKind, answer: Any) -> str:
+    """The id a create answered; without one it is unknown whether the create happened (ambiguous)."""
+    value = answer.get(kind.id_param) if isinstance(answer, dict) else None
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        problem = f"the answer has no usable {kind.id_param} ({value!r})"
+        raise TransportError(problem, method=f"products/create_{kind.name}", status=200)
+    return str(value)
 
 
 def _ambiguous(error: ClientError) -> bool:

@@ -1,16 +1,25 @@
-"""Read the live account into a LiveState: list calls at pagesize 100, detail calls only where needed."""
+"""Read the live account into a LiveState: list calls at pagesize 100, detail calls only where needed.
+
+Every item is checked here, at the boundary: an answer that cannot be read (a wrong type, a missing member,
+an item listed twice) raises :class:`TransportError` naming the method, the item and the member, before
+anything is planned or written.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
-from catalogsync.errors import ApiError
+from catalogsync.errors import ApiError, TransportError
 from catalogsync.kinds import KINDS, AnyKind, WireObject
+from catalogsync.kinds.decode import explain
 from catalogsync.live import LiveState, Stray
 
+T = TypeVar("T")
 Item = Mapping[str, Any]
+Sourced = tuple[str, Any]
+"""A wire item and the method that answered it (an item is only known to be an object once checked)."""
 
 
 def fetch(client: Any, *, base_url: str, on_item: Callable[[], None] | None = None) -> LiveState:
@@ -23,82 +32,131 @@ def fetch(client: Any, *, base_url: str, on_item: Callable[[], None] | None = No
         vendor = readers.submit(lambda: str(client.vendor_id))
         items = {kind.name: readers.submit(_read_kind, client, kind, details, on_item) for kind in KINDS}
         raw = {name: future.result() for name, future in items.items()}
-    names = {
-        str(item["product_id"]): str(item.get("vendor_product_id") or "")
-        for item in raw["product"]
-        if item.get("vendor_product_id")
-    }
     resources: dict[str, dict[str, WireObject[Any]]] = {}
     strays: list[Stray] = []
-    for kind in KINDS:
-        resources[kind.name], found = decode(kind, raw[kind.name], names)
-        strays.extend(found)
+    names: dict[str, str] = {}
+    for kind in KINDS:  # in rank order: products are decoded before the coupons that link to them
+        objs, unkeyed = decode_all(kind, raw[kind.name], names)
+        resources[kind.name], duplicates = by_key(kind, objs)
+        strays += unkeyed + duplicates
+        if kind.name == "product":
+            names = {obj.id: obj.key for obj in objs}
     return LiveState(vendor_id=vendor.result(), base_url=base_url, resources=resources, strays=tuple(strays))
 
 
 def _read_kind(
     client: Any, kind: AnyKind, pool: ThreadPoolExecutor, on_item: Callable[[], None] | None
-) -> list[Item]:
+) -> list[Sourced]:
     resource = kind.resource(client)
-    listed: list[Item] = resource.list_all()
+    listed = [(method_of(kind, "list"), item) for item in resource.list_all()]
     return complete(resource, kind, listed, pool.submit, on_item)
+
+
+def method_of(kind: AnyKind, verb: str) -> str:
+    """The API method of a verb: ``list`` reads ``list_<section>``, ``detail`` reads ``detail_<name>``."""
+    return f"products/list_{kind.section}" if verb == "list" else f"products/detail_{kind.name}"
 
 
 def complete(
     resource: Any,
     kind: AnyKind,
-    listed: Iterable[Item],
+    listed: Iterable[Sourced],
     submit: Callable[..., Future[Any]],
     on_item: Callable[[], None] | None = None,
-) -> list[Item]:
+) -> list[Sourced]:
     """Replace list items that lack data by their detail, fetched concurrently; keep the list order."""
+    detail_method = method_of(kind, "detail")
 
-    def detail(item: Item) -> Item:
+    def detail(params: dict[str, str]) -> Sourced | None:
         try:
-            answer = resource.details(**kind.detail_params(item))
+            answer = resource.details(**params)
         except ApiError as error:
             if "RECORD_NOT_FOUND" in error.codes:  # deleted between the list and the detail call
-                return {}
+                return None
             raise
         if on_item:
             on_item()
-        body = answer.get(kind.name)
-        return dict(body[0] if isinstance(body, list) else body)
+        return detail_method, _detail_item(kind, answer, detail_method)
 
-    futures = [submit(detail, item) if kind.list_needs_detail(item) else item for item in listed]
-    items = [f.result() if isinstance(f, Future) else f for f in futures]
-    return [item for item in items if item]
+    def start(method: str, item: Any) -> Future[Any] | Sourced:
+        if not checked(kind, method, item, kind.list_needs_detail):
+            return method, item
+        return submit(detail, checked(kind, method, item, kind.detail_params))
+
+    futures = [start(method, item) for method, item in listed]
+    sourced = [f.result() if isinstance(f, Future) else f for f in futures]
+    return [s for s in sourced if s is not None]
 
 
-def decode(
-    kind: AnyKind, items: Iterable[Item], names: Mapping[str, str]
-) -> tuple[dict[str, WireObject[Any]], list[Stray]]:
-    """Key the wire items; items without a key, and every item of a duplicated key, become strays."""
-    by_key: dict[str, list[WireObject[Any]]] = {}
+def _detail_item(kind: AnyKind, answer: Any, method: str) -> Any:
+    """The resource of a detail answer (``detail_option`` wraps it in a one-element list)."""
+    body = answer.get(kind.name) if isinstance(answer, dict) else None
+    if isinstance(body, list) and len(body) == 1:
+        body = body[0]
+    if not isinstance(body, dict):
+        raise TransportError(f"the answer has no {kind.name} object", method=method, status=200)
+    return body
+
+
+def checked(kind: AnyKind, method: str, item: Any, read: Callable[[Item], T]) -> T:
+    """``read(item)``; an item that is not an object or cannot be read is the answer's fault, named."""
+    if not isinstance(item, Mapping):
+        raise TransportError(
+            f"unusable {kind.name} in the answer: expected an object, got {type(item).__name__}",
+            method=method,
+            status=200,
+        )
+    try:
+        return read(item)
+    except (ValueError, TypeError, LookupError) as error:  # WireError and ValidationError are ValueErrors
+        path, problem = explain(error)
+        ident = item.get(kind.id_param)
+        where = f"{kind.id_param} {ident!r}" + (f", member {path}" if path else "")
+        message = f"unusable {kind.name} in the answer ({where}): {problem}"
+        raise TransportError(message, method=method, status=200) from None
+
+
+def decode_all(
+    kind: AnyKind, items: Iterable[Sourced], names: Mapping[str, str]
+) -> tuple[list[WireObject[Any]], list[Stray]]:
+    """Decode checked items; those without a key become strays."""
+    objs: list[WireObject[Any]] = []
     strays: list[Stray] = []
-    for item in items:
-        obj = kind.from_wire(item, names)
-        if obj is None:
-            label = str(item.get("name") or item.get("option_name") or "")
-            strays.append(Stray(kind.name, str(item.get(kind.id_param)), label, "no key"))
-        else:
-            by_key.setdefault(obj.key, []).append(obj)
-    keyed: dict[str, WireObject[Any]] = {}
-    for key, objs in by_key.items():
-        if len(objs) == 1:
-            keyed[key] = objs[0]
-        else:
-            strays.extend(Stray(kind.name, obj.id, key, "duplicate") for obj in objs)
+    for method, item in items:
+        obj = checked(kind, method, item, lambda i: kind.from_wire(i, names))
+        if obj is not None:
+            objs.append(obj)
+            continue
+        label = str(item.get("name") or item.get("option_name") or "")
+        strays.append(Stray(kind.name, str(item.get(kind.id_param)), label, "no key"))
+    return objs, strays
+
+
+def by_key(kind: AnyKind, objs: list[WireObject[Any]]) -> tuple[dict[str, WireObject[Any]], list[Stray]]:
+    """Key the objects; every object of a shared key becomes a stray. The same id twice is an error."""
+    by_id: dict[str, WireObject[Any]] = {}
+    grouped: dict[str, list[WireObject[Any]]] = {}
+    for obj in objs:
+        if obj.id in by_id:
+            raise TransportError(
+                f"{kind.name} {obj.id} was listed twice: the pages overlap (the account changed while it was"
+                " read, or the answer's page_info is wrong); read it again",
+                method=method_of(kind, "list"),
+                status=200,
+            )
+        by_id[obj.id] = obj
+        grouped.setdefault(obj.key, []).append(obj)
+    keyed = {key: group[0] for key, group in grouped.items() if len(group) == 1}
+    strays = [Stray(kind.name, o.id, key, "duplicate") for key, g in grouped.items() if len(g) > 1 for o in g]
     return keyed, strays
 
 
 def read_one(client: Any, kind: AnyKind, key: str, names: Mapping[str, str]) -> list[WireObject[Any]]:
     """Every live resource of a kind with this key (normally zero or one), read directly by key."""
     resource = kind.resource(client)
-    listed = kind.lookup(resource, key)
-    items = complete(resource, kind, listed, _run_now)
-    objs = [kind.from_wire(item, names) for item in items]
-    return [obj for obj in objs if obj is not None and obj.key == key]
+    listed = [(method_of(kind, kind.lookup_verb), item) for item in kind.lookup(resource, key)]
+    objs, _ = decode_all(kind, complete(resource, kind, listed, _run_now), names)
+    return [obj for obj in objs if obj.key == key]
 
 
 def _run_now(fn: Callable[..., Any], *args: Any) -> Future[Any]:

@@ -121,6 +121,8 @@ class Kind(ABC, Generic[M]):
     rank: ClassVar[int]
     id_param: ClassVar[str]
     key_label: ClassVar[str]
+    lookup_verb: ClassVar[str] = "list"
+    """Whether :meth:`lookup` answers from ``list_<section>`` or from ``detail_<name>``."""
 
     @abstractmethod
     def resource(self, client: Any) -> Any:
@@ -172,20 +174,3 @@ class Kind(ABC, Generic[M]):
 def blank(value: Any, render: Callable[[Any], str] = str) -> str:
     """The wire form of an optional value: ``""`` clears it under both sandbox dialects."""
     return "" if value is None else render(value)
-
-
-def text_or_none(value: Any) -> str | None:
-    """Vendor text fields come back as ``null`` or ``""`` for 'no value'."""
-    if value is None:
-        return None
-    text = str(value)
-    return text if text not in ("", "null") else None
-
-
-def amount_or_none(value: Any) -> Decimal | None:
-    text = text_or_none(value)
-    return None if text is None else to_decimal(text).quantize(CENT)
-
-
-def flag(value: Any) -> bool:
-    return str(value).strip().upper() in ("1", "Y", "TRUE")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from catalogsync.errors import ApiError
+from catalogsync.errors import ApiError, TransportError
 from catalogsync.kinds.base import (
     CENT,
     Keys,
@@ -19,12 +19,10 @@ from catalogsync.kinds.base import (
     Reference,
     Resolver,
     WireObject,
-    amount_or_none,
     blank,
     format_amount,
-    text_or_none,
-    to_decimal,
 )
+from catalogsync.kinds.decode import amount_or_none, date, identifier, listed, member, text, text_or_none
 
 ALL_PRODUCTS_ID = "0"
 """``detail_coupon`` lists product id ``"0"`` for a coupon that applies to every product."""
@@ -62,6 +60,7 @@ class CouponKind(Kind[Coupon]):
     rank = 2
     id_param = "coupon_code"
     key_label = "code"
+    lookup_verb = "detail"
 
     def resource(self, client: Any) -> Any:
         return client.products.coupons
@@ -71,7 +70,7 @@ class CouponKind(Kind[Coupon]):
         return "product" not in item
 
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
-        return {"coupon_code": str(item["coupon_code"])}
+        return {"coupon_code": member(item, "coupon_code", text)}
 
     def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
         """The coupon's detail; an unknown code answers RECORD_NOT_FOUND (or FORBIDDEN on the real API)."""
@@ -81,22 +80,26 @@ class CouponKind(Kind[Coupon]):
             if {"RECORD_NOT_FOUND", "FORBIDDEN"} & set(error.codes):
                 return []
             raise
-        return [answer["coupon"]]
+        coupon = answer.get("coupon")
+        if not isinstance(coupon, dict):
+            raise TransportError(
+                "the answer has no coupon object", method="products/detail_coupon", status=200
+            )
+        return [coupon]
 
     def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Coupon] | None:
-        key = text_or_none(item.get("coupon_code"))
+        key = member(item, "coupon_code", text_or_none)
         if key is None:
             return None
-        ids = [str(p["product_id"]) for p in item.get("product") or []]
-        kind = str(item.get("type"))
+        ids = listed(item, "product", lambda p: member(p, "product_id", identifier))
+        kind = member(item, "type", text)
         linked = kind == "product" and ids != [ALL_PRODUCTS_ID]
-        percent = text_or_none(item.get("percentage_off"))
         model = Coupon(
             type=kind,
-            expires=dt.date.fromisoformat(str(item.get("date_expire"))),
-            percent_off=None if percent is None else to_decimal(percent),
-            value_off=amount_or_none(item.get("value_off")),
-            minimum_purchase=amount_or_none(item.get("minimum_purchase")),
+            expires=member(item, "date_expire", date),
+            percent_off=member(item, "percentage_off", amount_or_none),
+            value_off=member(item, "value_off", amount_or_none),
+            minimum_purchase=member(item, "minimum_purchase", amount_or_none),
             products=[names.get(i, f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID] if linked else [],
             all_products=kind == "product" and ids == [ALL_PRODUCTS_ID],
         )

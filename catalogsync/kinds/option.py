@@ -7,16 +7,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from catalogsync.kinds.base import (
-    Kind,
-    Model,
-    Money,
-    Reference,
-    Resolver,
-    WireObject,
-    amount_or_none,
-    format_amount,
-)
+from catalogsync.kinds.base import Kind, Model, Money, Reference, Resolver, WireObject, format_amount
+from catalogsync.kinds.decode import amount_or_none, identifier, listed, member, text, text_or_none
 
 
 class OptionValue(Model):
@@ -55,29 +47,22 @@ class OptionKind(Kind[Option]):
         return False
 
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
-        return {"option_id": str(item["option_id"])}
+        return {"option_id": member(item, "option_id", identifier)}
 
     def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
         items: list[Mapping[str, Any]] = resource.list_all(option_name=key)
         return items
 
     def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Option] | None:
-        wire_values = item.get("option_values") or []
-        values = [
-            OptionValue(
-                name=str(v["option_value_name"]),
-                surcharge=amount_or_none(v.get("option_value_surcharge")) or 0,
-            )
-            for v in wire_values
-        ]
-        key = str(item.get("option_name") or "")
-        if not key:
+        key = member(item, "option_name", text_or_none)
+        if key is None:
             return None
+        values = listed(item, "option_values", _value_from_wire)
         return WireObject(
             key=key,
-            id=str(item["option_id"]),
-            model=Option.model_construct(values=values, _fields_set={"values"}),
-            part_ids=tuple(str(v["option_value_id"]) for v in wire_values),
+            id=member(item, "option_id", identifier),
+            model=Option.model_construct(values=[v for _, v in values], _fields_set={"values"}),
+            part_ids=tuple(value_id for value_id, _ in values),
         )
 
     def references(self, model: Option) -> list[Reference]:
@@ -109,6 +94,15 @@ class OptionKind(Kind[Option]):
         for value in new[len(old) :]:
             requests.append({**base, **_value_params(value)})
         return requests
+
+
+def _value_from_wire(item: Mapping[str, Any]) -> tuple[str, OptionValue]:
+    """A value's id and the value; a value without a surcharge costs nothing extra."""
+    value = OptionValue(
+        name=member(item, "option_value_name", text),
+        surcharge=member(item, "option_value_surcharge", amount_or_none) or 0,
+    )
+    return member(item, "option_value_id", identifier), value
 
 
 def _value_params(value: OptionValue) -> dict[str, str]:

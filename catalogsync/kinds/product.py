@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -18,10 +17,18 @@ from catalogsync.kinds.base import (
     Reference,
     Resolver,
     WireObject,
-    amount_or_none,
     blank,
-    flag,
     format_amount,
+)
+from catalogsync.kinds.decode import (
+    WireError,
+    amount,
+    amount_or_none,
+    flag,
+    identifier,
+    listed,
+    member,
+    text,
     text_or_none,
 )
 
@@ -91,32 +98,32 @@ class ProductKind(Kind[Product]):
 
     def list_needs_detail(self, item: Mapping[str, Any]) -> bool:
         """List items lack ``commission_amount``: read the detail of products that pay commission."""
-        return "commission_amount" not in item and text_or_none(item.get("commission_type")) is not None
+        return "commission_amount" not in item and member(item, "commission_type", text_or_none) is not None
 
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
-        return {"product_id": str(item["product_id"])}
+        return {"product_id": member(item, "product_id", identifier)}
 
     def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
         items: list[Mapping[str, Any]] = resource.list_all(vendor_product_id=key)
         return items
 
     def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Product] | None:
-        key = text_or_none(item.get("vendor_product_id"))
+        key = member(item, "vendor_product_id", text_or_none)
         if key is None:
             return None
         model = Product(
-            name=str(item.get("name") or ""),
-            price=amount_or_none(item.get("price")) or Decimal("0"),
-            tangible=flag(item.get("tangible")),
-            weight=amount_or_none(item.get("weight")),
-            handling=amount_or_none(item.get("handling")),
+            name=member(item, "name", text),
+            price=member(item, "price", amount),
+            tangible=member(item, "tangible", flag),
+            weight=member(item, "weight", amount_or_none),
+            handling=member(item, "handling", amount_or_none),
             recurring=_recurring_from_wire(item),
             commission=_commission_from_wire(item),
-            options=[str(o["option_name"]) for o in item.get("options") or []],
-            categories=[int(c["category_id"]) for c in item.get("categories") or []],
-            **{name: text_or_none(item.get(name)) for name in TEXT_FIELDS},
+            options=listed(item, "options", lambda o: member(o, "option_name", text)),
+            categories=listed(item, "categories", lambda c: int(member(c, "category_id", identifier))),
+            **{name: member(item, name, text_or_none) for name in TEXT_FIELDS},
         )
-        return WireObject(key=key, id=str(item["product_id"]), model=model)
+        return WireObject(key=key, id=member(item, "product_id", identifier), model=model)
 
     def references(self, model: Product) -> list[Reference]:
         return [Reference("option", name) for name in model.options]
@@ -150,19 +157,21 @@ class ProductKind(Kind[Product]):
 
 
 def _recurring_from_wire(item: Mapping[str, Any]) -> Recurring | None:
-    recurrence = text_or_none(item.get("recurrence"))
-    if recurrence is None or ("recurring" in item and not flag(item["recurring"])):
+    recurrence = member(item, "recurrence", text_or_none)
+    if recurrence is None or ("recurring" in item and not member(item, "recurring", flag)):
         return None
     return Recurring(
         recurrence=recurrence,
-        duration=text_or_none(item.get("duration")) or "Forever",
-        startup_fee=amount_or_none(item.get("startup_fee")),
+        duration=member(item, "duration", text_or_none) or "Forever",
+        startup_fee=member(item, "startup_fee", amount_or_none),
     )
 
 
 def _commission_from_wire(item: Mapping[str, Any]) -> Commission | None:
-    kind = text_or_none(item.get("commission_type"))
-    amount = amount_or_none(item.get("commission_amount"))
-    if kind not in ("amount", "percentage") or amount is None:
+    kind = member(item, "commission_type", text_or_none)
+    value = member(item, "commission_amount", amount_or_none)
+    if kind is None or value is None:
         return None
-    return Commission(type=kind, amount=amount)
+    if kind not in ("amount", "percentage"):
+        raise WireError("commission_type", f"{kind!r} is not 'amount' or 'percentage'")
+    return Commission(type=kind, amount=value)
