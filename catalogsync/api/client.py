@@ -25,8 +25,8 @@ class Client:
             client.products.list_all()
 
     ``call()`` is the one path to HTTP; ``account``, ``sales`` and ``products`` (with ``products.options`` and
-    ``products.coupons``) name the API's methods. ``parallelism`` bounds the concurrent page reads of one
-    ``list_all`` call.
+    ``products.coupons``) name the API's methods. ``parallelism`` bounds the requests in flight at once across
+    every thread using the client (``list_all`` pages, the engine's detail reads and writes).
     """
 
     def __init__(
@@ -55,7 +55,8 @@ class Client:
             password,
             policy=Policy(timeout, max_retries, backoff, max_backoff),
             session=session,
-            pool_size=max(10, 4 * parallelism),  # several list_all calls may page at once
+            pool_size=parallelism,
+            max_in_flight=parallelism,
             secrets=(secret,),
             log_file=log_file,
         )

@@ -1,9 +1,10 @@
 """The one choke point for HTTP: every request of the client goes through :meth:`Transport.call`.
 
 It adds Basic auth (pre-emptively), ``Accept: application/json`` and the timeout; waits at the shared 429
-gate; retries reads (never writes) on transient failures; maps every answer to a body, :class:`ApiError` or
-:class:`TransportError`; counts requests; and logs each attempt redacted. No ``requests`` exception escapes,
-and no exception it raises carries credentials in its message, cause or context.
+gate; bounds the requests in flight across every thread; retries reads (never writes) on transient failures;
+maps every answer to a body, :class:`ApiError` or :class:`TransportError`; counts requests; and logs each
+attempt redacted. No ``requests`` exception escapes, and no exception it raises carries credentials in its
+message, cause or context.
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ class Policy:
 
 
 class Transport:
-    """Sends calls to ``<base_url>/<group>/<method>`` for one account; safe to use from many threads."""
+    """Sends calls to ``<base_url>/<group>/<method>`` for one account; safe to use from many threads.
+
+    At most ``max_in_flight`` requests are on the wire at once, whatever the number of calling threads.
+    """
 
     def __init__(
         self,
@@ -57,6 +61,7 @@ class Transport:
         policy: Policy | None = None,
         session: requests.Session | None = None,
         pool_size: int = 10,
+        max_in_flight: int = 10,
         secrets: tuple[str | None, ...] = (),
         log_file: str | os.PathLike[str] | None = None,
         clock: Clock = time.monotonic,
@@ -70,6 +75,8 @@ class Transport:
         self._auth = HTTPBasicAuth(username, password)
         self._owns_session = session is None
         self._session = session or _new_session(pool_size)
+        self._environment = _pin_environment(self._session, self.base_url) if self._owns_session else {}
+        self._in_flight = threading.BoundedSemaphore(max_in_flight)
         self._log = RequestLog(log_file, self.redactor) if log_file else None
         self._backoff = Backoff(self.policy.backoff, self.policy.max_backoff)
         self.gate = Gate(clock, sleep)
@@ -120,16 +127,18 @@ class Transport:
         """The response, or a redacted description of why there is none (never an exception: no chaining)."""
         read = verb == "GET"
         try:
-            return self._session.request(
-                verb,
-                url,
-                params=pairs if read else None,
-                data=None if read else pairs,
-                headers=HEADERS,
-                auth=self._auth,
-                timeout=self.policy.timeout,
-                allow_redirects=False,
-            )
+            with self._in_flight:
+                return self._session.request(
+                    verb,
+                    url,
+                    params=pairs if read else None,
+                    data=None if read else pairs,
+                    headers=HEADERS,
+                    auth=self._auth,
+                    timeout=self.policy.timeout,
+                    allow_redirects=False,
+                    **self._environment,
+                )
         except requests.Timeout:
             return f"no answer within {self.policy.timeout:g} s (timeout)"
         except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
@@ -173,6 +182,17 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _pin_environment(session: requests.Session, url: str) -> dict[str, Any]:
+    """Proxy and CA-bundle settings read from the environment once, for the transport's own session.
+
+    ``requests`` re-reads them from ``os.environ`` on every request (a large share of its CPU time per
+    call); every request goes to the same host, so reading them once gives the same settings.
+    """
+    settings = session.merge_environment_settings(url, {}, None, None, None)
+    session.trust_env = False
+    return {"proxies": settings["proxies"], "verify": settings["verify"]}
 
 
 def _new_session(pool_size: int) -> requests.Session:
