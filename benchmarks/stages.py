@@ -1,0 +1,111 @@
+"""The measured stages, each run in a fresh process through the engine's public functions.
+
+A stage reports its wall time, the requests its client issued, the process CPU time of loading the catalog
+and of diff + make_plan (no HTTP runs meanwhile, so process time is the main thread's), and the peak RSS
+of its process (a fresh process per stage, so the peak is that stage's own).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from benchmarks.sandbox_process import USER
+from catalogsync.api import Client
+from catalogsync.execute import execute
+from catalogsync.fetch import fetch
+from catalogsync.kinds import BY_NAME
+from catalogsync.loader import load
+from catalogsync.plan import catalog_digest, make_plan
+from catalogsync.render import render_text
+
+REFRESH_PARALLELISM = 10
+"""Terraform refreshes ten resources at a time."""
+
+
+@dataclass
+class Result:
+    """What one stage measured; ``ids`` are the live resources' vendor ids by kind (plan stage only)."""
+
+    wall: float = 0.0
+    requests: int = 0
+    cpu_load: float = 0.0
+    cpu_plan: float = 0.0
+    cpu_fetch: float = 0.0
+    rss_mb: float = 0.0
+    changes: int = 0
+    applied_ok: bool = True
+    ids: dict[str, list[str]] = field(default_factory=dict)
+
+
+def plan_or_apply(url: str, catalog: str, parallelism: int, apply: bool) -> Result:
+    """What ``catalogsync plan`` (or ``apply --yes``) does: load, read the account, diff, plan, [execute]."""
+    result = Result()
+    started = time.perf_counter()
+    with Client(url, USER, USER, parallelism=parallelism) as client:
+        cpu = time.process_time()
+        desired = load(catalog)
+        digest = catalog_digest(Path(catalog).read_bytes())
+        result.cpu_load = time.process_time() - cpu
+        cpu = time.process_time()
+        live = fetch(client, base_url=client.base_url)
+        result.cpu_fetch = time.process_time() - cpu
+        cpu = time.process_time()
+        plan = make_plan(desired, live, catalog_sha256=digest, catalog_path=catalog)
+        result.cpu_plan = time.process_time() - cpu
+        render_text(plan)
+        if apply and not plan.empty:
+            result.applied_ok = execute(plan, live, client, parallelism=parallelism).ok
+        result.wall = time.perf_counter() - started
+        result.requests = client.requests_made
+    result.changes = len(plan.changes)
+    result.ids = {kind: [obj.id for obj in objs.values()] for kind, objs in live.resources.items()}
+    return result
+
+
+def refresh(url: str, ids: dict[str, list[str]]) -> Result:
+    """A Terraform-style refresh: one detail call per resource, ten at a time."""
+    result = Result()
+    calls = [(kind, vendor_id) for kind, kind_ids in ids.items() for vendor_id in kind_ids]
+    started = time.perf_counter()
+    with (
+        Client(url, USER, USER, parallelism=REFRESH_PARALLELISM) as client,
+        ThreadPoolExecutor(REFRESH_PARALLELISM) as pool,
+    ):
+
+        def detail(call: tuple[str, str]) -> None:
+            kind = BY_NAME[call[0]]
+            kind.resource(client).details(**{kind.id_param: call[1]})
+
+        list(pool.map(detail, calls))
+        result.wall = time.perf_counter() - started
+        result.requests = client.requests_made
+    return result
+
+
+def _child(pipe: Connection, name: str, args: tuple[Any, ...]) -> None:
+    result = plan_or_apply(*args) if name in ("plan", "apply") else refresh(*args)
+    result.rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    pipe.send(result)
+    pipe.close()
+
+
+def run(name: str, *args: Any) -> Result:
+    """Run stage ``name`` ("plan", "apply" or "refresh") in a fresh process and return what it measured."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(child, name, args), name=f"engine-{name}")
+    process.start()
+    child.close()
+    try:
+        result: Result = parent.recv()
+    finally:
+        process.join()
+        parent.close()
+    return result
