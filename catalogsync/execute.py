@@ -18,7 +18,7 @@ from typing import Any, Literal
 from catalogsync.diff import Change
 from catalogsync.errors import ApiError, ClientError, TransportError
 from catalogsync.fetch import read_one
-from catalogsync.kinds import BY_NAME, AnyKind, Reference, WireObject
+from catalogsync.kinds import BY_NAME, AnyKind, WireObject
 from catalogsync.live import LiveState
 from catalogsync.plan import Plan, execution_order
 
@@ -85,10 +85,11 @@ def execute(
     runner = _Runner(live, client, Ids(live))
     report = ApplyReport()
     done: dict[str, Outcome] = {}
+    needs = _prerequisites(plan)
     for _, group in groupby(plan.changes, key=lambda c: execution_order(c)[0]):
         level = list(group)
         with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
-            futures = [pool.submit(_guarded, runner, c, _blocker(c, plan, done), stop) for c in level]
+            futures = [pool.submit(_guarded, runner, c, _blocker(needs[c.ref], done), stop) for c in level]
             for future in futures:
                 outcome = future.result()
                 done[outcome.change.ref] = outcome
@@ -107,28 +108,39 @@ def _guarded(runner: _Runner, change: Change, blocker: str | None, stop: threadi
     return runner.run(change)
 
 
-def _blocker(change: Change, plan: Plan, done: dict[str, Outcome]) -> str | None:
+def _blocker(prerequisites: list[str], done: dict[str, Outcome]) -> str | None:
     """Why a change cannot run: a prerequisite earlier in the plan did not apply."""
-    for ref in _prerequisites(change, plan):
+    for ref in prerequisites:
         outcome = done.get(ref)
         if outcome is not None and outcome.status != "applied":
             return f"depends on {ref}, which {outcome.status}"
     return None
 
 
-def _prerequisites(change: Change, plan: Plan) -> list[str]:
-    if change.op == "delete":  # links to the deleted resource are dropped by earlier updates
-        return [c.ref for c in plan.changes if c.op == "update" and _links(c.before, c.kind, change)]
-    kind = BY_NAME[change.kind]
-    refs = {f"{r.kind}:{r.key}" for r in kind.references(_model(kind, change.after))}
-    return [c.ref for c in plan.changes if c.ref in refs and c.op == "create"]
+def _prerequisites(plan: Plan) -> dict[str, list[str]]:
+    """The changes each change needs, in plan order, from one pass over the plan.
+
+    A create or update needs the creates of what it links to; a delete needs the updates that drop the links
+    to it.
+    """
+    position = {c.ref: index for index, c in enumerate(plan.changes)}
+    creates = {c.ref for c in plan.changes if c.op == "create"}
+    deletes = {c.ref for c in plan.changes if c.op == "delete"}
+    needs: dict[str, set[str]] = {c.ref: set() for c in plan.changes}
+    for change in plan.changes:
+        if change.op != "delete":
+            needs[change.ref] |= _links(change.kind, change.after) & creates
+        if change.op == "update":
+            for ref in _links(change.kind, change.before) & deletes:
+                needs[ref].add(change.ref)
+    return {ref: sorted(refs, key=position.__getitem__) for ref, refs in needs.items()}
 
 
-def _links(data: dict[str, Any] | None, kind: str, target: Change) -> bool:
+def _links(kind: str, data: dict[str, Any] | None) -> set[str]:
     if data is None:
-        return False
+        return set()
     spec = BY_NAME[kind]
-    return Reference(target.kind, target.key) in spec.references(_model(spec, data))
+    return {f"{r.kind}:{r.key}" for r in spec.references(_model(spec, data))}
 
 
 def _model(kind: AnyKind, data: dict[str, Any] | None) -> Any:
