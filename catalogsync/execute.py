@@ -3,7 +3,8 @@
 Changes run level by level (creates and updates by rank, then deletes in reverse rank), concurrently
 within a level. A change whose prerequisite failed is skipped. A write is never retried blindly: after an
 ambiguous failure (no usable answer, 5xx or 429) the resource is re-read by key to learn whether the write
-happened, and only when it did not is the write sent again, recomputed from what was read.
+happened, and only when it did not is the write sent again, recomputed from what was read. Once ``stop`` is
+set no change starts and no failed write is sent again; a change under way completes the calls it makes.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def execute(
 ) -> ApplyReport:
     """Apply ``plan`` to the account that ``live`` was read from; never raises for a failed change."""
     stop = stop or threading.Event()
-    runner = _Runner(live, client, Ids(live))
+    runner = _Runner(live, client, Ids(live), stop)
     report = ApplyReport()
     done: dict[str, Outcome] = {}
     needs = _prerequisites(plan)
@@ -148,10 +149,10 @@ def _model(kind: AnyKind, data: dict[str, Any] | None) -> Any:
 
 
 class _Runner:
-    """Performs one change with verification after ambiguous failures."""
+    """Performs one change with verification after ambiguous failures; once stopped, sends no write again."""
 
-    def __init__(self, live: LiveState, client: Any, ids: Ids) -> None:
-        self.live, self.client, self.ids = live, client, ids
+    def __init__(self, live: LiveState, client: Any, ids: Ids, stop: threading.Event) -> None:
+        self.live, self.client, self.ids, self.stop = live, client, ids, stop
 
     def run(self, change: Change) -> Outcome:
         kind = BY_NAME[change.kind]
@@ -172,6 +173,9 @@ class _Runner:
             verdict = self._settled(kind, change, found)
             if verdict is not None:
                 return verdict
+            if self.stop.is_set():
+                detail = f"{error}; a re-read shows it did not happen; not sent again: apply was stopped"
+                return Outcome(change, "failed", detail)
             current = found[0] if found else None
         return Outcome(change, "failed", f"{error} (gave up after {MAX_ATTEMPTS} attempts)")
 

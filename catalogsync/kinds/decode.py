@@ -63,7 +63,8 @@ def explain(error: Exception) -> tuple[str, str]:
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         path = ".".join(str(part) for part in first["loc"])
-        return path, f"{first['msg']} (got {_shown(first.get('input'))})"
+        message = first["msg"].removeprefix("Value error, ")
+        return path, f"{message} (got {_shown(first.get('input'))})"
     return "", str(error)
 
 
@@ -74,7 +75,7 @@ def _join(outer: str, inner: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    text = str(value) if isinstance(value, Decimal) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

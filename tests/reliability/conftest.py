@@ -1,0 +1,131 @@
+"""Fixtures of the reliability tests: the CLI in-process, catalog files, and a server of hostile answers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from catalogsync.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """``cli(url, "plan", path, ...)``: run a command in-process against the API at ``url`` (or none)."""
+    monkeypatch.setenv("TWOCHECKOUT_USERNAME", "sandbox")
+    monkeypatch.setenv("TWOCHECKOUT_PASSWORD", "sandbox")
+    monkeypatch.delenv("TWOCHECKOUT_API_URL", raising=False)
+
+    def run(url: str | None, *argv: str) -> Result:
+        capsys.readouterr()
+        code = main([*argv, *(["--api-url", url] if url else [])])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., str]:
+    """``write(text, name="catalog.yaml")``: a file under tmp_path; its path."""
+
+    def writer(text: str, name: str = "catalog.yaml") -> str:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return writer
+
+
+@dataclass
+class Answer:
+    """What the hostile server answers to one method."""
+
+    body: Any
+    status: int = 200
+    content_type: str = "application/json"
+
+    def encoded(self) -> bytes:
+        return self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
+
+
+@dataclass
+class Hostile:
+    """A tiny real HTTP server on 127.0.0.1 that answers each ``group/method`` with a chosen :class:`Answer`.
+
+    ``answers`` maps a method to one answer, or to a function of the query parameters; unknown methods get
+    the API's RECORD_NOT_FOUND. ``calls`` records every method called, in order.
+    """
+
+    url: str
+    answers: dict[str, Answer | Callable[[dict[str, str]], Answer]] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+
+    def answer(self, method: str, query: dict[str, str]) -> Answer:
+        self.calls.append(method)
+        chosen = self.answers.get(method)
+        if chosen is None:
+            return Answer(
+                {"errors": [{"code": "RECORD_NOT_FOUND", "message": "Unable to find record."}]}, 400
+            )
+        return chosen(query) if callable(chosen) else chosen
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A threaded HTTP server that never prints: a client hanging up (or refusing TLS) is normal here."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Silent."""
+
+
+@pytest.fixture
+def hostile() -> Iterator[Hostile]:
+    server = QuietServer(("127.0.0.1", 0), HostileHandler)
+    state = Hostile(f"http://127.0.0.1:{server.server_port}/api")
+    server.hostile = state  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+class HostileHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        query = dict(parse_qsl(url.query) + parse_qsl(body))
+        method = url.path.removeprefix("/api/")
+        answer = self.server.hostile.answer(method, query)  # type: ignore[attr-defined]
+        data = answer.encoded()
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent."""

@@ -1,0 +1,66 @@
+"""Ctrl-C and SIGTERM during apply: no new call starts, the call in flight finishes, the report is printed.
+
+``catalogsync apply`` runs as a real process against a sandbox whose answers take 150 ms, one call at a
+time; the signal is sent once the first writes have reached the sandbox. A second apply then converges.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from catalogsync.sandbox import Faults, Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = (
+    "options:\n"
+    + "".join(f"  Opt{i}:\n    values: [{{name: A, surcharge: 0.00}}]\n" for i in range(3))
+    + "products:\n"
+    + "".join(f"  P{i}: {{name: Product {i}, price: {i}.00, options: [Opt0]}}\n" for i in range(6))
+)
+CHANGES = 9
+REPORT = re.compile(r"^Apply incomplete: (\d+) applied, 0 failed, (\d+) skipped\.$", re.M)
+
+
+def writes(sandbox: Sandbox) -> int:
+    return sum(n for method, n in sandbox.stats()["by_method"].items() if "/create_" in method)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_stops_cleanly_and_a_rerun_converges(make_sandbox, cli, write, signum):
+    sandbox = make_sandbox(seed="demo", faults=Faults(latency_ms=150))
+    path = write(CATALOG)
+    env = {**os.environ, "TWOCHECKOUT_USERNAME": "sandbox", "TWOCHECKOUT_PASSWORD": "sandbox"}
+    command = [sys.executable, "-m", "catalogsync", "apply", path, "--yes", "--parallelism", "1"]
+    with subprocess.Popen(
+        [*command, "--api-url", sandbox.url],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        deadline = time.monotonic() + 60
+        while writes(sandbox) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        at_signal = writes(sandbox)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, out + err
+    assert "Stopping: waiting for the calls in flight, then reporting." in err
+    applied, skipped = (int(n) for n in REPORT.search(out).groups())  # type: ignore[union-attr]
+    assert applied + skipped == CHANGES and skipped > 0
+    assert applied == writes(sandbox) <= at_signal + 1  # only the call in flight went on, and it is reported
+    assert out.count(": interrupted before it started") == skipped
+    assert "Interrupted: the changes above marked skipped were not started. Run apply again." in out
+    sandbox.faults = None
+    rerun = cli(sandbox.url, "apply", path, "--yes")
+    assert rerun.code == 0 and f"Apply complete: {skipped} applied, 0 failed, 0 skipped." in rerun.out
+    assert cli(sandbox.url, "plan", path, "--detailed-exitcode").code == 0

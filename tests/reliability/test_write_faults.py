@@ -1,0 +1,192 @@
+"""Each fault on a write, alone and seeded: what the engine does about it, counted on the sandbox's side.
+
+Faults before processing (500, 503, 429, reset, HTML page) commit nothing: a re-read proves it and the write
+is sent again. Faults after processing (lost answer, slow answer past the timeout, truncated body) committed
+the write: the re-read confirms it and nothing is sent twice. A write is never repeated without a re-read.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any
+
+import pytest
+
+from catalogsync.api import Client
+from catalogsync.execute import MAX_ATTEMPTS, ApplyReport, execute
+from catalogsync.fetch import fetch
+from catalogsync.loader import loads
+from catalogsync.plan import make_plan
+from catalogsync.sandbox import Faults, Sandbox
+from scripts.chaos import RawApi
+
+BEFORE = ("500", "503", "429", "reset_before", "html")
+AFTER = ("lost_after", "slow", "truncated")
+TIMEOUT = 0.3
+
+MUG = "products:\n  MUG: {name: Mug, price: 8.00, description: A mug}\n"
+
+
+def seed_for(pattern: str, rate: float = 0.5) -> int:
+    """A seed whose successive draws fault ("x") or not (".") as ``pattern`` says."""
+    for seed in range(10_000):
+        draws = random.Random(seed)
+        if all((draws.random() < rate) == (mark == "x") for mark in pattern):
+            return seed
+    raise AssertionError(f"no seed for {pattern}")
+
+
+def only(kind: str, method: str, pattern: str = "", **extra: object) -> Faults:
+    """``kind`` on ``method``: always, or following ``pattern`` at rate 0.5."""
+    if not pattern:
+        return Faults(fault_rate=1.0, kinds=(kind,), methods=(method,), slow_ms=TIMEOUT * 2000, **extra)
+    return Faults(fault_rate=0.5, seed=seed_for(pattern), kinds=(kind,), methods=(method,), slow_ms=600)
+
+
+def apply(sandbox: Sandbox, text: str, faults: Faults) -> ApplyReport:
+    """Read and plan fault-free, then execute ``text``'s plan with ``faults`` on."""
+    with Client(sandbox.url, "sandbox", "sandbox", timeout=TIMEOUT, backoff=0.01, max_backoff=0.05) as client:
+        live = fetch(client, base_url=sandbox.url)
+        plan = make_plan(loads(text), live, catalog_sha256="-", catalog_path="-")
+        sandbox.reset_stats()
+        sandbox.faults = faults
+        try:
+            return execute(plan, live, client)
+        finally:
+            sandbox.faults = None
+
+
+def calls(sandbox: Sandbox, method: str) -> int:
+    return int(sandbox.stats()["by_method"].get(method, 0))
+
+
+def codes(sandbox: Sandbox, code: str) -> int:
+    api = RawApi(sandbox.url)
+    try:
+        return sum(
+            1 for p in api.items("products/list_products", "products") if p["vendor_product_id"] == code
+        )
+    finally:
+        api.close()
+
+
+def details(report: ApplyReport) -> list[tuple[str, str, str]]:
+    return [(o.status, o.change.ref, o.detail) for o in report.outcomes]
+
+
+@pytest.mark.parametrize("kind", BEFORE)
+def test_uncommitted_create_is_verified_then_sent_again(sandbox, kind):
+    report = apply(sandbox, MUG, only(kind, "products/create_product", "x."))
+    assert details(report) == [("applied", "product:MUG", "")]
+    assert calls(sandbox, "products/create_product") == 2
+    assert calls(sandbox, "products/list_products") >= 1  # the re-read between the two
+    assert codes(sandbox, "MUG") == 1
+
+
+@pytest.mark.parametrize("kind", AFTER)
+def test_committed_create_is_confirmed_not_repeated(sandbox, kind):
+    report = apply(sandbox, MUG, only(kind, "products/create_product"))
+    assert details(report) == [("applied", "product:MUG", "confirmed by re-reading")]
+    assert calls(sandbox, "products/create_product") == 1
+    assert codes(sandbox, "MUG") == 1
+
+
+@pytest.mark.parametrize("kind", AFTER)
+def test_committed_update_and_delete_are_confirmed(make_sandbox, kind):
+    sandbox = make_sandbox(seed="demo", dialect="strict")
+    text = (
+        "settings: {prune: {coupons: true}, protected: {coupons: [SAVEJUNE, COUPON, APITEST002, FREESHIP]}}\n"
+    )
+    text += "products:\n  LTP-003: {name: Live Test Product, price: 11.00}\n"
+    update = apply(sandbox, text, only(kind, "products/update_product"))
+    assert details(update) == [("applied", "product:LTP-003", "confirmed by re-reading")]
+    assert calls(sandbox, "products/update_product") == 1
+    sandbox.reset_stats()
+    text = text.replace("SAVEJUNE, ", "")  # pruned now
+    delete = apply(sandbox, text, only(kind, "products/delete_coupon"))
+    assert details(delete) == [("applied", "coupon:SAVEJUNE", "confirmed by re-reading")]
+    assert calls(sandbox, "products/delete_coupon") == 1
+
+
+def test_persistent_server_errors_give_up_and_skip_dependants(sandbox):
+    text = MUG + "coupons:\n  MUG5: {type: product, value_off: 5.00, products: [MUG], expires: 2030-01-01}\n"
+    report = apply(sandbox, text, only("503", "products/create_product"))
+    (status, ref, detail), skipped = details(report)
+    assert (status, ref) == ("failed", "product:MUG")
+    assert "HTTP 503: SERVICE_UNAVAILABLE" in detail and f"gave up after {MAX_ATTEMPTS} attempts" in detail
+    assert skipped == ("skipped", "coupon:MUG5", "depends on product:MUG, which failed")
+    assert calls(sandbox, "products/create_product") == MAX_ATTEMPTS
+    assert codes(sandbox, "MUG") == 0
+
+
+def test_vendor_refusal_is_not_retried(sandbox):
+    report = apply(sandbox, MUG.replace("A mug}", "A mug, categories: [99999]}"), Faults())
+    [(status, _, detail)] = details(report)
+    assert status == "failed" and "HTTP 400: PARAMETER_INVALID" in detail and "category_id" in detail
+    assert calls(sandbox, "products/create_product") == 1
+
+
+def test_a_failed_reread_stops_the_writes(sandbox):
+    """The answer to the create is lost and every read after it too: the create is not sent again."""
+    faults = Faults(
+        fault_rate=1.0, kinds=("lost_after",), methods=("products/create_product", "products/list_products")
+    )
+    report = apply(sandbox, MUG, faults)
+    [(status, _, detail)] = details(report)
+    assert status == "failed"
+    assert "then could not re-read it: products/list_products: connection failed" in detail
+    assert calls(sandbox, "products/create_product") == 1
+    assert codes(sandbox, "MUG") == 1  # it did happen; the next plan sees it and leaves it alone
+
+
+def test_no_write_is_sent_again_once_stopped(sandbox):
+    """Stopped while a create fails: the re-read still tells the truth, but the create is not sent again."""
+    stop = threading.Event()
+
+    class Stopping(Client):
+        def call(self, group: str, method: str, params: Any = None, *, write: bool = False) -> Any:
+            if method.startswith("create_"):
+                stop.set()  # as if Ctrl-C came while this call was in flight
+            return super().call(group, method, params, write=write)
+
+    with Stopping(sandbox.url, "sandbox", "sandbox", backoff=0.01) as client:
+        live = fetch(client, base_url=sandbox.url)
+        text = MUG + "  CUP: {name: Cup, price: 4.00}\n"
+        plan = make_plan(loads(text), live, catalog_sha256="-", catalog_path="-")
+        sandbox.reset_stats()
+        sandbox.faults = only("500", "products/create_product")
+        report = execute(plan, live, client, parallelism=1, stop=stop)
+    (status, ref, detail), skipped = details(report)
+    assert (status, ref) == ("failed", "product:CUP")
+    assert detail.endswith("a re-read shows it did not happen; not sent again: apply was stopped")
+    assert skipped == ("skipped", "product:MUG", "interrupted before it started")
+    assert report.interrupted and calls(sandbox, "products/create_product") == 1
+
+
+def test_partial_option_update_resumes_from_what_was_read(make_sandbox):
+    """Two calls update Volume and the second fails: the re-read shows the first worked; the rest is sent."""
+    sandbox = make_sandbox(seed="demo", dialect="strict")
+    api = RawApi(sandbox.url)
+    old = api.get("products/list_options", option_name="Volume")["options"][0]["option_values"]
+    text = """
+options:
+  Volume:
+    values:
+      - {name: Low, surcharge: 1.00}
+      - {name: Mid, surcharge: 2.50}
+      - {name: High, surcharge: 3.00}
+      - {name: Max, surcharge: 4.00}
+"""
+    report = apply(sandbox, text, only("500", "products/update_option", ".x."))
+    assert details(report) == [("applied", "option:Volume", "")]
+    assert calls(sandbox, "products/update_option") == 3
+    new = api.get("products/list_options", option_name="Volume")["options"][0]["option_values"]
+    api.close()
+    assert [(v["option_value_name"], v["option_value_surcharge"]) for v in new] == [
+        ("Low", "1.00"),
+        ("Mid", "2.50"),
+        ("High", "3.00"),
+        ("Max", "4.00"),
+    ]
+    assert [v["option_value_id"] for v in new[:3]] == [v["option_value_id"] for v in old]
