@@ -38,6 +38,7 @@ class Result:
     cpu_load: float = 0.0
     cpu_plan: float = 0.0
     cpu_fetch: float = 0.0
+    fetch_wall: float = 0.0
     rss_mb: float = 0.0
     changes: int = 0
     applied_ok: bool = True
@@ -53,9 +54,9 @@ def plan_or_apply(url: str, catalog: str, parallelism: int, apply: bool) -> Resu
         desired = load(catalog)
         digest = catalog_digest(Path(catalog).read_bytes())
         result.cpu_load = time.process_time() - cpu
-        cpu = time.process_time()
+        cpu, wall = time.process_time(), time.perf_counter()
         live = fetch(client, base_url=client.base_url)
-        result.cpu_fetch = time.process_time() - cpu
+        result.cpu_fetch, result.fetch_wall = time.process_time() - cpu, time.perf_counter() - wall
         cpu = time.process_time()
         plan = make_plan(desired, live, catalog_sha256=digest, catalog_path=catalog)
         result.cpu_plan = time.process_time() - cpu
