@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 MASK = "***"
 SENSITIVE_KEYS = frozenset({"secret_word", "secret", "password", "api_password", "authorization"})
+SENSITIVE_MEMBER = re.compile(
+    r'("(?:{})"\s*:\s*")(?:[^"\\]|\\.)*("?)'.format("|".join(sorted(SENSITIVE_KEYS))), re.IGNORECASE
+)
+"""A sensitive member of a JSON text that may be cut anywhere, even inside the value."""
 
 
 def basic_credentials(username: str, password: str) -> str:
@@ -46,8 +51,8 @@ class Redactor:
         text = content.decode("utf-8", "replace")
         try:
             data = json.loads(text)
-        except ValueError:
-            return self.text(text)
+        except ValueError:  # truncated or not JSON: mask what looks like a sensitive member
+            return self.text(SENSITIVE_MEMBER.sub(rf"\1{MASK}\2", text))
         return self.text(json.dumps(_mask_keys(data), ensure_ascii=False, separators=(",", ":")))
 
 

@@ -109,11 +109,6 @@ def test_error_texts_carry_no_secret(make_sandbox):
     assert leaks(texts, PASSWORD, WRONG, SECRET_WORD) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/redact.py masks sensitive keys only in bodies that parse as JSON: a truncated answer is "
-    "logged with the secret word in clear (reported; remove this mark once fixed)",
-)
 def test_a_truncated_answer_is_logged_without_the_secret_word(hostile: Hostile, tmp_path):
     log = tmp_path / "requests.log"
     truncated = b'{"response_code":"OK","vendor_company_info":{"secret_word":"tango","vendor_id":"13'
