@@ -110,12 +110,13 @@ class Transport:
             self._session.close()
 
     def _attempt(self, name: str, pairs: Pairs, read: bool, attempt: int) -> Body:
-        self.gate.wait()
-        with self._count_lock:
-            self._requests += 1
         url, verb = f"{self.base_url}/{name}", "GET" if read else "POST"
-        started = time.perf_counter()
-        outcome = self._send(verb, url, pairs)
+        with self._in_flight:
+            self.gate.wait()  # with a slot taken: no request leaves while a 429 holds the gate
+            with self._count_lock:
+                self._requests += 1
+            started = time.perf_counter()
+            outcome = self._send(verb, url, pairs)
         if self._log is not None:
             elapsed = (time.perf_counter() - started) * 1000
             self._log.record(Attempt.of(verb, url, pairs, attempt + 1, elapsed, outcome))
@@ -127,18 +128,17 @@ class Transport:
         """The response, or a redacted description of why there is none (never an exception: no chaining)."""
         read = verb == "GET"
         try:
-            with self._in_flight:
-                return self._session.request(
-                    verb,
-                    url,
-                    params=pairs if read else None,
-                    data=None if read else pairs,
-                    headers=HEADERS,
-                    auth=self._auth,
-                    timeout=self.policy.timeout,
-                    allow_redirects=False,
-                    **self._environment,
-                )
+            return self._session.request(
+                verb,
+                url,
+                params=pairs if read else None,
+                data=None if read else pairs,
+                headers=HEADERS,
+                auth=self._auth,
+                timeout=self.policy.timeout,
+                allow_redirects=False,
+                **self._environment,
+            )
         except requests.Timeout:
             return f"no answer within {self.policy.timeout:g} s (timeout)"
         except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
