@@ -1,4 +1,4 @@
-"""The command line: the only module that prints or picks exit codes.
+"""The command line: with catalogsync.terminal the only code that prints; the one place exit codes are set.
 
 Exit codes: 0 success (no changes), 1 error or failed apply, 2 changes present (``plan --detailed-exitcode``),
 3 refused by a safety rule, 4 saved plan is stale, 130 interrupted before anything was applied.
@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from catalogsync import __version__
 from catalogsync.errors import CatalogError, CatalogsyncError, StalePlanError
-from catalogsync.execute import STATUSES, ApplyReport, execute
+from catalogsync.execute import execute
 from catalogsync.fetch import fetch
 from catalogsync.live import LiveState
 from catalogsync.plan import (
@@ -34,6 +31,7 @@ from catalogsync.progress import progress
 from catalogsync.render import render, render_text
 from catalogsync.selection import Selection
 from catalogsync.settings import add_connection_arguments, open_client
+from catalogsync.terminal import Console, confirm, format_report, stop_on_signals
 
 EXIT_CHANGES = 2
 
@@ -48,33 +46,6 @@ EXAMPLES = {
     "schema": "catalogsync schema > catalog.schema.json",
     "sandbox": "catalogsync sandbox --seed demo --port 8484",
 }
-
-
-class Console:
-    """Where output goes: results on stdout, diagnostics on stderr, colour only on a TTY without NO_COLOR."""
-
-    def __init__(self, verbosity: int, colour: bool) -> None:
-        self.verbosity, self.colour = verbosity, colour
-
-    @property
-    def chatty(self) -> bool:
-        """Whether progress may be shown (not with --quiet)."""
-        return self.verbosity >= 0
-
-    def out(self, text: str, stream: TextIO | None = None) -> None:
-        (stream or sys.stdout).write(text)
-        (stream or sys.stdout).flush()
-
-    def info(self, text: str) -> None:
-        if self.verbosity >= 0:
-            print(text, file=sys.stderr)
-
-    def debug(self, text: str) -> None:
-        if self.verbosity > 0:
-            print(text, file=sys.stderr)
-
-    def error(self, text: str) -> None:
-        print(f"Error: {text}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,12 +202,12 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             if saved:
                 console.out("No changes. The account matches the catalog.\n")
             return 0
-        if not saved and not args.yes and not _confirm(console):
+        if not saved and not args.yes and not confirm(console):
             console.info("Apply cancelled; nothing was changed.")
             return 1
         outcomes: list[object] = []
         with (
-            _stop_on_signals() as stop,
+            stop_on_signals() as stop,
             progress(
                 sys.stderr, "Applying", lambda: len(outcomes), total=len(plan.changes), enabled=console.chatty
             ),
@@ -246,50 +217,6 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             )
     console.out(format_report(report))
     return 0 if report.ok else 1
-
-
-def _confirm(console: Console) -> bool:
-    if not sys.stdin.isatty():
-        raise CatalogsyncError("refusing to apply without --yes: stdin is not a terminal")
-    console.out("Apply these changes? Only 'yes' is accepted: ")
-    return sys.stdin.readline().strip() == "yes"
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[threading.Event]:
-    """Ctrl-C or SIGTERM: start no new call, let calls in flight finish, then report."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def handle(signum: int, frame: object) -> None:
-        stop.set()
-        print("\nStopping: waiting for the calls in flight, then reporting.", file=sys.stderr)
-
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-def format_report(report: ApplyReport) -> str:
-    lines: list[str] = []
-    for status in STATUSES:
-        outcomes = report.with_status(status)
-        if outcomes:
-            lines.append(f"{status.capitalize()} ({len(outcomes)}):")
-            lines += [
-                f"  {o.change.op} {o.change.kind} {o.change.key}" + (f": {o.detail}" if o.detail else "")
-                for o in outcomes
-            ]
-    if report.interrupted:
-        lines.append("Interrupted: the changes above marked skipped were not started. Run apply again.")
-    counts = ", ".join(f"{len(report.with_status(s))} {s}" for s in STATUSES)
-    lines.append(f"Apply {'complete' if report.ok else 'incomplete'}: {counts}.")
-    return "\n".join(lines) + "\n"
 
 
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
