@@ -17,6 +17,8 @@ from catalogsync.errors import ApiError, TransportError
 
 PAGESIZE = 100
 """The largest page the API serves."""
+MAX_PAGES = 10_000
+"""A million items: more pages than this means the answer is wrong, not that the account is that large."""
 
 Items = list[dict[str, Any]]
 Read = Callable[[Mapping[str, Any]], Body]
@@ -37,7 +39,7 @@ def list_all(read: Read, method: str, key: str, filters: Mapping[str, Any], para
     if first is None:
         return []
     items = list(items_of(first, key, method))
-    last = page_count(first, PAGESIZE)
+    last = page_count(first, PAGESIZE, method)
     if last < 2:
         return items
     pool = ThreadPoolExecutor(max_workers=min(parallelism, last - 1), thread_name_prefix="list_all")
@@ -54,16 +56,31 @@ def is_empty(error: ApiError) -> bool:
     return set(error.codes) == {"RECORD_NOT_FOUND"}
 
 
-def page_count(body: Body, pagesize: int) -> int:
-    """How many pages the list has, from ``last_page`` or else ``total_entries``; 1 without ``page_info``."""
+def page_count(body: Body, pagesize: int, method: str) -> int:
+    """How many pages the list has, from ``last_page`` and ``total_entries``; 1 without ``page_info``.
+
+    A ``page_info`` that contradicts itself or promises an absurd number of pages is refused: trusting it
+    would silently miss items (and a plan would then create duplicates) or queue endless requests.
+    """
     info = body.get("page_info")
     if not isinstance(info, dict):
         return 1
     last = _number(info.get("last_page"))
-    if last is None:
-        total = _number(info.get("total_entries"))
-        last = None if total is None else math.ceil(total / pagesize)
-    return max(1, last or 1)
+    total = _number(info.get("total_entries"))
+    size = _number(info.get("pagesize")) or pagesize
+    implied = None if total is None else max(1, math.ceil(total / size))
+    if last is not None and implied is not None and last != implied:
+        raise TransportError(
+            f"page_info contradicts itself: last_page {last}, total_entries {total} at pagesize {size}",
+            method=method,
+            status=200,
+        )
+    pages = max(1, last or implied or 1)
+    if pages > MAX_PAGES:
+        raise TransportError(
+            f"page_info promises {pages} pages (over {MAX_PAGES})", method=method, status=200
+        )
+    return pages
 
 
 def items_of(body: Body, key: str, method: str) -> Items:

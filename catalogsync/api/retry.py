@@ -15,13 +15,11 @@ Sleep = Callable[[float], None]
 
 
 def is_transient(error: ClientError) -> bool:
-    """Worth retrying (for a read): no answer, a garbled 2xx body, 429 or a server error."""
+    """Worth retrying (for a read): no usable answer (whatever its status), 429 or a server error."""
+    if isinstance(error, TransportError):
+        return True
     status = getattr(error, "status", None)
-    if status is None:
-        return True
-    if status == 429 or status >= 500:
-        return True
-    return isinstance(error, TransportError) and 200 <= status < 300
+    return status is None or status == 429 or status >= 500
 
 
 def retry_after(header: str | None) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -181,7 +182,26 @@ def test_no_secret_survives_redaction(secret: str, text: str) -> None:
     ],
 )
 def test_page_count_copes_with_mixed_and_missing_page_info(body: dict[str, object], pages: int) -> None:
-    assert page_count(body, 100) == pages
+    assert page_count(body, 100, "m") == pages
+
+
+@pytest.mark.parametrize(
+    ("info", "message"),
+    [
+        (
+            {"last_page": 1, "total_entries": "200"},
+            "page_info contradicts itself: last_page 1, total_entries 200",
+        ),
+        ({"last_page": 4, "total_entries": "200", "pagesize": "50"}, None),
+        ({"last_page": 10**9}, "page_info promises 1000000000 pages"),
+    ],
+)
+def test_page_count_refuses_page_info_that_lies(info: dict[str, object], message: str | None) -> None:
+    if message is None:
+        assert page_count({"page_info": info}, 100, "m") == 4
+        return
+    with pytest.raises(TransportError, match=re.escape(message)):
+        page_count({"page_info": info}, 100, "m")
 
 
 # -- retries ----------------------------------------------------------------------------------------------
@@ -193,7 +213,7 @@ def test_page_count_copes_with_mixed_and_missing_page_info(body: dict[str, objec
         (TransportError("refused", method="m"), True),
         (TransportError("truncated", method="m", status=200), True),
         (TransportError("html", method="m", status=502), True),
-        (TransportError("html", method="m", status=404), False),
+        (TransportError("truncated error body", method="m", status=404), True),
         (ApiError(method="m", status=429, errors=[]), True),
         (ApiError(method="m", status=503, errors=[]), True),
         (ApiError(method="m", status=400, errors=[]), False),
