@@ -22,7 +22,7 @@ from catalogsync.kinds import KINDS, AnyKind, Model
 from catalogsync.messages import describe, did_you_mean
 from catalogsync.rules import Finding, check
 from catalogsync.yamlmarks import Path, format_path
-from catalogsync.yamlread import Document, parse
+from catalogsync.yamlread import Document, fast_reads, parse
 
 M = TypeVar("M", bound=Model)
 
@@ -41,8 +41,21 @@ def load(path: str | FilePath) -> Catalog:
 
 
 def loads(text: str, filename: str = "<string>") -> Catalog:
-    """Validate catalog YAML given as text; ``filename`` is used in problems."""
-    document = parse(text, filename)
+    """Validate catalog YAML given as text; ``filename`` is used in problems.
+
+    The fast reader (libyaml) serves valid files; a file with any problem is read again by PyYAML, so that
+    every problem is located and worded the same whichever reader is installed.
+    """
+    if not fast_reads(text):
+        return _loads(text, filename, careful=True)
+    try:
+        return _loads(text, filename, careful=False)
+    except CatalogError:
+        return _loads(text, filename, careful=True)
+
+
+def _loads(text: str, filename: str, *, careful: bool) -> Catalog:
+    document = parse(text, filename, careful=careful)
     if not document.readable:
         raise CatalogError(document.problems)
     reader = _Reader(filename, document)
