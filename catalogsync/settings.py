@@ -45,7 +45,13 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         " seeded with the demo account on first use)",
     )
     group.add_argument("--sandbox-dialect", choices=("lenient", "strict"), default="lenient")
-    group.add_argument("--parallelism", type=_positive, default=DEFAULT_PARALLELISM, metavar="N")
+    group.add_argument(
+        "--parallelism",
+        type=_positive,
+        default=DEFAULT_PARALLELISM,
+        metavar="N",
+        help=f"most requests in flight at once (default {DEFAULT_PARALLELISM})",
+    )
     group.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     group.add_argument("--log-file", metavar="PATH", help="append every request and response (redacted)")
 

@@ -1,7 +1,7 @@
 """``parallelism`` bounds the requests in flight across every thread of a client (real HTTP on loopback).
 
-Run with ``.venv/bin/pytest benchmarks/tests``. The server holds every request until the test releases
-them, so the test counts how many requests the client lets onto the wire at once.
+The server holds every request until the test releases them, so the test counts how many requests the client
+lets onto the wire at once.
 """
 
 from __future__ import annotations
