@@ -1,12 +1,17 @@
-"""Shared fixtures: real sandbox servers on 127.0.0.1 with ephemeral ports, stopped after each test."""
+"""Shared fixtures: real sandbox servers on 127.0.0.1 with ephemeral ports, stopped after each test, and the
+CLI run in-process against them."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from catalogsync.cli import main
 from catalogsync.sandbox import Sandbox
 
 MakeSandbox = Callable[..., Sandbox]
@@ -37,3 +42,45 @@ def sandbox(make_sandbox: MakeSandbox) -> Sandbox:
 def empty_sandbox(make_sandbox: MakeSandbox) -> Sandbox:
     """A started in-memory sandbox with company and contact info only."""
     return make_sandbox(seed="empty")
+
+
+@dataclass
+class Result:
+    """What one CLI run gave: its exit code and what it wrote."""
+
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """``cli(target, "plan", path, ...)``: run a command in-process against ``target`` (a sandbox, an API URL,
+    or None for no ``--api-url``) with the sandbox's credentials in the environment."""
+    monkeypatch.setenv("TWOCHECKOUT_USERNAME", "sandbox")
+    monkeypatch.setenv("TWOCHECKOUT_PASSWORD", "sandbox")
+    monkeypatch.delenv("TWOCHECKOUT_API_URL", raising=False)
+
+    def run(target: Sandbox | str | None, *argv: str) -> Result:
+        capsys.readouterr()
+        url = target.url if isinstance(target, Sandbox) else target
+        code = main([*argv, *(["--api-url", url] if url else [])])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., str]:
+    """``write(text, name="catalog.yaml")``: the dedented text in a file under tmp_path; its path."""
+
+    def writer(text: str, name: str = "catalog.yaml") -> str:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return str(path)
+
+    return writer

@@ -1,4 +1,4 @@
-"""Fixtures of the reliability tests: the CLI in-process, catalog files, and a server of hostile answers."""
+"""Fixtures of the reliability tests: a server of hostile answers."""
 
 from __future__ import annotations
 
@@ -7,51 +7,10 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
-from catalogsync.cli import main
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    """``cli(url, "plan", path, ...)``: run a command in-process against the API at ``url`` (or none)."""
-    monkeypatch.setenv("TWOCHECKOUT_USERNAME", "sandbox")
-    monkeypatch.setenv("TWOCHECKOUT_PASSWORD", "sandbox")
-    monkeypatch.delenv("TWOCHECKOUT_API_URL", raising=False)
-
-    def run(url: str | None, *argv: str) -> Result:
-        capsys.readouterr()
-        code = main([*argv, *(["--api-url", url] if url else [])])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
-@pytest.fixture
-def write(tmp_path: Path) -> Callable[..., str]:
-    """``write(text, name="catalog.yaml")``: a file under tmp_path; its path."""
-
-    def writer(text: str, name: str = "catalog.yaml") -> str:
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return str(path)
-
-    return writer
 
 
 @dataclass
