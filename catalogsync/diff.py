@@ -18,7 +18,6 @@ from catalogsync.kinds import KINDS, AnyKind
 from catalogsync.live import LiveState
 
 Op = Literal["create", "update", "delete"]
-OPS: tuple[Op, ...] = ("create", "update", "delete")
 
 
 @dataclass(frozen=True)

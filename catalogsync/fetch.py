@@ -22,7 +22,7 @@ Sourced = tuple[str, Any]
 """A wire item and the method that answered it (an item is only known to be an object once checked)."""
 
 
-def fetch(client: Any, *, base_url: str, on_item: Callable[[], None] | None = None) -> LiveState:
+def fetch(client: Any, *, base_url: str) -> LiveState:
     """Read every kind concurrently; coupon links are resolved to product codes once products are known."""
     workers = max(1, int(getattr(client, "parallelism", 8)))
     with (
@@ -30,7 +30,7 @@ def fetch(client: Any, *, base_url: str, on_item: Callable[[], None] | None = No
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="detail") as details,
     ):
         vendor = readers.submit(lambda: str(client.vendor_id))
-        items = {kind.name: readers.submit(_read_kind, client, kind, details, on_item) for kind in KINDS}
+        items = {kind.name: readers.submit(_read_kind, client, kind, details) for kind in KINDS}
         raw = {name: future.result() for name, future in items.items()}
     resources: dict[str, dict[str, WireObject[Any]]] = {}
     strays: list[Stray] = []
@@ -44,12 +44,10 @@ def fetch(client: Any, *, base_url: str, on_item: Callable[[], None] | None = No
     return LiveState(vendor_id=vendor.result(), base_url=base_url, resources=resources, strays=tuple(strays))
 
 
-def _read_kind(
-    client: Any, kind: AnyKind, pool: ThreadPoolExecutor, on_item: Callable[[], None] | None
-) -> list[Sourced]:
+def _read_kind(client: Any, kind: AnyKind, pool: ThreadPoolExecutor) -> list[Sourced]:
     resource = kind.resource(client)
     listed = [(method_of(kind, "list"), item) for item in resource.list_all()]
-    return complete(resource, kind, listed, pool.submit, on_item)
+    return complete(resource, kind, listed, pool.submit)
 
 
 def method_of(kind: AnyKind, verb: str) -> str:
@@ -62,7 +60,6 @@ def complete(
     kind: AnyKind,
     listed: Iterable[Sourced],
     submit: Callable[..., Future[Any]],
-    on_item: Callable[[], None] | None = None,
 ) -> list[Sourced]:
     """Replace list items that lack data by their detail, fetched concurrently; keep the list order."""
     detail_method = method_of(kind, "detail")
@@ -74,8 +71,6 @@ def complete(
             if "RECORD_NOT_FOUND" in error.codes:  # deleted between the list and the detail call
                 return None
             raise
-        if on_item:
-            on_item()
         return detail_method, _detail_item(kind, answer, detail_method)
 
     def start(method: str, item: Any) -> Future[Any] | Sourced:
