@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from catalogsync.catalog import Catalog
 from catalogsync.dumper import dump_catalog
+from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState
 
 
 def export_text(live: LiveState) -> str:
-    """The live account as catalog YAML; resources that cannot be keyed are listed in the header."""
+    """The live account as catalog YAML; what cannot be written as a valid catalog is listed in the header."""
+    catalog, unlinkable = exportable(live.as_catalog())
+    notes = [f"  {s.kind} id {s.id} {s.label!r}: {_why(s.reason)}" for s in live.strays] + unlinkable
     header = [f"catalogsync export of vendor {live.vendor_id} at {live.base_url}"]
-    if live.strays:
+    if notes:
         header += [
             "",
             "Not exported (catalogsync manages resources by key; see docs/catalog.md, 'Adopting resources'):",
-            *(f"  {s.kind} id {s.id} {s.label!r}: {_why(s.reason)}" for s in live.strays),
         ]
-    return dump_catalog(live.as_catalog(), header=header)
+        header += notes
+    return dump_catalog(catalog, header=header)
+
+
+def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
+    """The catalog without resources that link to something it cannot declare (a product without a key...)."""
+    kept: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    for kind in KINDS:  # in rank order: what a resource links to is decided before it
+        kept[kind.section] = {}
+        for key, model in catalog.section(kind.section).items():
+            missing = [r for r in kind.references(model) if r.key not in kept[BY_NAME[r.kind].section]]
+            if missing:
+                links = ", ".join(f"{r.kind} {r.key}" for r in missing)
+                notes.append(
+                    f"  {kind.name} {key!r}: links to {links}, which is not exported; adopt that first"
+                )
+            else:
+                kept[kind.section][key] = model
+    return catalog.model_copy(update=kept), notes
 
 
 def _why(reason: str) -> str:

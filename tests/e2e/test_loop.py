@@ -132,3 +132,24 @@ def test_pruning_deletes_in_order_and_protects_keys(account, cli, write):
     assert set(left["products"]) == {"LTP-003"}
     assert set(left["options"]) == {"Size", "decibels"}
     assert "coupons" not in left or not left["coupons"]
+
+
+def test_export_leaves_out_what_links_to_an_unkeyed_product(sandbox, cli, tmp_path):
+    from catalogsync.api import Client
+
+    with Client(sandbox.url, "sandbox", "sandbox") as client:
+        unkeyed = next(p for p in client.products.list_all() if not p["vendor_product_id"])
+        client.products.coupons.create(
+            coupon_code="APIC",
+            type="product",
+            date_expire="2030-01-01",
+            percentage_off="5",
+            product_id=[unkeyed["product_id"]],
+        )
+    exported = tmp_path / "exported.yaml"
+    assert cli(sandbox, "export", "-o", str(exported)).code == 0
+    text = exported.read_text()
+    assert f"coupon 'APIC': links to product id:{unkeyed['product_id']}, which is not exported" in text
+    assert "  APIC:" not in text
+    assert cli(None, "validate", str(exported)).code == 0
+    assert cli(sandbox, "plan", str(exported), "--detailed-exitcode").code == 0
