@@ -15,10 +15,11 @@ from typing import Any
 
 from catalogsync import __version__
 from catalogsync.errors import CatalogError, CatalogsyncError, StalePlanError
-from catalogsync.execute import execute
+from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.fetch import fetch
 from catalogsync.live import LiveState
 from catalogsync.plan import (
+    Plan,
     catalog_digest,
     check_safety,
     is_plan_file,
@@ -179,18 +180,16 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_apply(args: argparse.Namespace, console: Console) -> int:
-    saved = is_plan_file(args.target)
-    catalog_path = (args.catalog or load_plan(args.target).catalog_path) if saved else args.target
+    saved = load_plan(args.target) if is_plan_file(args.target) else None
+    if saved and (args.only or args.exclude):
+        raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
+    catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
     catalog, digest = _read_catalog(catalog_path)
     with open_client(args) as client:
         live = _read_live(client, console)
         if saved:
-            if args.only or args.exclude:
-                raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
-            plan = load_plan(args.target)
-            reasons = stale_reasons(plan, live, digest)
-            if reasons:
-                raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
+            _refuse_if_stale(saved, live, digest)
+            plan = saved
         else:
             selection = Selection.parse(args.only, args.exclude)
             plan = make_plan(
@@ -205,18 +204,27 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
         if not saved and not args.yes and not confirm(console):
             console.info("Apply cancelled; nothing was changed.")
             return 1
-        outcomes: list[object] = []
-        with (
-            stop_on_signals() as stop,
-            progress(
-                sys.stderr, "Applying", lambda: len(outcomes), total=len(plan.changes), enabled=console.chatty
-            ),
-        ):
-            report = execute(
-                plan, live, client, parallelism=client.parallelism, stop=stop, on_outcome=outcomes.append
-            )
+        report = _execute(plan, live, client, console)
     console.out(format_report(report))
     return 0 if report.ok else 1
+
+
+def _refuse_if_stale(plan: Plan, live: LiveState, digest: str) -> None:
+    reasons = stale_reasons(plan, live, digest)
+    if reasons:
+        raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
+
+
+def _execute(plan: Plan, live: LiveState, client: Any, console: Console) -> ApplyReport:
+    """Apply with progress on stderr; Ctrl-C or SIGTERM stop it cleanly."""
+    outcomes: list[Outcome] = []
+    counter = progress(
+        sys.stderr, "Applying", lambda: len(outcomes), total=len(plan.changes), enabled=console.chatty
+    )
+    with stop_on_signals() as stop, counter:
+        return execute(
+            plan, live, client, parallelism=client.parallelism, stop=stop, on_outcome=outcomes.append
+        )
 
 
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
