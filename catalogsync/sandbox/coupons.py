@@ -9,7 +9,7 @@ from typing import Any
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.call import Call
 from catalogsync.sandbox.forms import UNSET, Form, Parser, amount, choice, date, flag, ident, percent, text
-from catalogsync.sandbox.listing import read_page
+from catalogsync.sandbox.listing import Table, page_ids, read_page, rows_by_id
 from catalogsync.sandbox.state import next_id
 
 FIELDS: dict[str, Parser] = {
@@ -30,6 +30,9 @@ class Links:
 
     select_all: bool
     product_ids: tuple[int, ...]
+
+
+TABLE = Table("coupons", "coupon_code", {"coupon_code": "coupon_code"}, "coupon_code")
 
 
 def create_coupon(call: Call) -> wire.JSON:
@@ -86,10 +89,8 @@ def list_coupons(call: Call) -> wire.JSON:
     """Paginated like the other lists (§8.7), ordered by code; items have no ``product``."""
     page = read_page(call.form, (), ())
     call.form.check()
-    total = call.db.execute("SELECT count(*) FROM coupons").fetchone()[0]
-    info = page.info(call.url, total)
-    query = "SELECT * FROM coupons ORDER BY coupon_code LIMIT ? OFFSET ?"
-    rows = call.db.execute(query, (page.size, page.offset)).fetchall()
+    info, codes = page_ids(call.db, page, call.url, TABLE, (), ())
+    rows = rows_by_id(call.db, TABLE, codes)
     return wire.ok(
         "Coupon information retrieved successfully.",
         coupon=[wire.coupon_item(r) for r in rows],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import sqlite3
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.forms import Form, ident
@@ -38,6 +40,41 @@ class Page:
         if total == 0 or self.offset >= total:
             raise wire.not_found()
         return wire.page_info(url, self.number, self.size, total, self.echo)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A listed table: its id column, the SQL of each sortable column, and the default order."""
+
+    name: str
+    id_col: str
+    sort_cols: Mapping[str, str]
+    default_col: str
+    default_descending: bool = False
+
+
+def page_ids(
+    db: sqlite3.Connection, page: Page, url: str, table: Table, where: Sequence[str], args: Sequence[Any]
+) -> tuple[wire.JSON, list[Any]]:
+    """``page_info`` and the ids of the requested page, in order (ties broken by id, same direction)."""
+    condition = " AND ".join(where) or "1"
+    total = db.execute(f"SELECT count(*) FROM {table.name} WHERE {condition}", args).fetchone()[0]
+    info = page.info(url, total)
+    col, descending = page.order(table.default_col, table.default_descending)
+    direction = "DESC" if descending else "ASC"
+    order = f"{table.sort_cols[col]} {direction}, {table.id_col} {direction}"
+    query = f"SELECT {table.id_col} FROM {table.name} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
+    return info, [row[0] for row in db.execute(query, [*args, page.size, page.offset])]
+
+
+def rows_by_id(db: sqlite3.Connection, table: Table, ids: Sequence[Any]) -> list[sqlite3.Row]:
+    """The rows of ``ids``, in that order."""
+    marks = ",".join("?" * len(ids))
+    found = {
+        row[table.id_col]: row
+        for row in db.execute(f"SELECT * FROM {table.name} WHERE {table.id_col} IN ({marks})", ids)
+    }
+    return [found[i] for i in ids]
 
 
 def read_page(form: Form, sort_cols: Collection[str], echo_names: Sequence[str]) -> Page:

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.call import Call
 from catalogsync.sandbox.forms import Form, amount, ident
-from catalogsync.sandbox.listing import read_page
+from catalogsync.sandbox.listing import Table, page_ids, read_page
 from catalogsync.sandbox.state import next_id
 
 SORT_COLS = {"option_id": "option_id", "option_name": "option_name"}
+TABLE = Table("options", "option_id", SORT_COLS, "option_id")
 OPTION = ("option_id", ident, "SELECT * FROM options WHERE option_id = ?")
 FOREIGN_VALUE = "Specified option_value_id does not belong to specifed option_id."
 
@@ -94,7 +95,7 @@ def detail_option(call: Call) -> wire.JSON:
 def list_options(call: Call) -> wire.JSON:
     form = call.form
     page = read_page(form, SORT_COLS, ("option_name", "option_value_name"))
-    where, args = ["1"], []
+    where, args = [], []
     if isinstance(name := form.field("option_name"), str):
         where.append("option_name = ?")
         args.append(name)
@@ -104,14 +105,7 @@ def list_options(call: Call) -> wire.JSON:
         )
         args.append(value)
     form.check()
-    condition = " AND ".join(where)
-    total = call.db.execute(f"SELECT count(*) FROM options WHERE {condition}", args).fetchone()[0]
-    info = page.info(call.url, total)
-    col, descending = page.order("option_id", False)
-    direction = "DESC" if descending else "ASC"
-    order = f"{SORT_COLS[col]} {direction}, option_id {direction}"
-    query = f"SELECT option_id FROM options WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
-    ids = [r[0] for r in call.db.execute(query, [*args, page.size, page.offset])]
+    info, ids = page_ids(call.db, page, call.url, TABLE, where, args)
     shapes = options_by_id(call.db, ids)
     return wire.ok(
         "Option information retrieved successfully.", options=[shapes[i] for i in ids], page_info=info

@@ -20,7 +20,7 @@ from catalogsync.sandbox.forms import (
     period,
     text,
 )
-from catalogsync.sandbox.listing import read_page
+from catalogsync.sandbox.listing import Table, page_ids, read_page, rows_by_id
 from catalogsync.sandbox.options import options_by_id
 from catalogsync.sandbox.state import next_assigned, next_id
 
@@ -58,6 +58,7 @@ SORT_COLS = {
     "option_id": _LINKED_MIN.format(col="option_id", table="product_options"),
     "category_id": _LINKED_MIN.format(col="category_id", table="product_categories"),
 }
+TABLE = Table("products", "product_id", SORT_COLS, "assigned_product_id", default_descending=True)
 PRODUCT = ("product_id", ident, "SELECT * FROM products WHERE product_id = ?")
 Shape = Callable[[sqlite3.Row, list[wire.JSON], list[int], str], wire.JSON]
 
@@ -131,7 +132,7 @@ def list_products(call: Call) -> wire.JSON:
     """Filters: ``vendor_product_id`` / ``assigned_product_id`` exact, ``name`` case-insensitive substring."""
     form = call.form
     page = read_page(form, SORT_COLS, ("vendor_product_id", "assigned_product_id", "name"))
-    where, args = ["1"], []
+    where, args = [], []
     for name, parse, test in (
         ("vendor_product_id", text, "vendor_product_id = ?"),
         ("assigned_product_id", ident, "assigned_product_id = ?"),
@@ -142,15 +143,8 @@ def list_products(call: Call) -> wire.JSON:
             where.append(test)
             args.append(value)
     form.check()
-    condition = " AND ".join(where)
-    total = call.db.execute(f"SELECT count(*) FROM products WHERE {condition}", args).fetchone()[0]
-    info = page.info(call.url, total)
-    col, descending = page.order("assigned_product_id", True)
-    direction = "DESC" if descending else "ASC"
-    order = f"{SORT_COLS[col]} {direction}, product_id {direction}"
-    page_ids = f"SELECT product_id FROM products WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
-    query = f"SELECT * FROM products WHERE product_id IN ({page_ids}) ORDER BY {order}"
-    rows = call.db.execute(query, [*args, page.size, page.offset]).fetchall()
+    info, ids = page_ids(call.db, page, call.url, TABLE, where, args)
+    rows = rows_by_id(call.db, TABLE, ids)
     return wire.ok(
         "Product list successfully retrieved.",
         page_info=info,
