@@ -98,12 +98,20 @@ def text_or_none(value: Any) -> str | None:
     return text if text not in ("", "null") else None
 
 
-def text(value: Any) -> str:
-    """Text that must be there."""
-    found = text_or_none(value)
-    if found is None:
-        raise ValueError("missing")
-    return found
+def required(read: Callable[[Any], T | None]) -> Callable[[Any], T]:
+    """The reader of a value that must be there, from the reader of an optional one."""
+
+    def read_required(value: Any) -> T:
+        found = read(value)
+        if found is None:
+            raise ValueError("missing")
+        return found
+
+    return read_required
+
+
+text = required(text_or_none)
+"""Text that must be there."""
 
 
 def identifier(value: Any) -> str:
@@ -121,12 +129,8 @@ def amount_or_none(value: Any) -> Decimal | None:
     return to_decimal(value)
 
 
-def amount(value: Any) -> Decimal:
-    """An amount that must be there."""
-    found = amount_or_none(value)
-    if found is None:
-        raise ValueError("missing")
-    return found
+amount = required(amount_or_none)
+"""An amount that must be there."""
 
 
 def flag(value: Any) -> bool:
