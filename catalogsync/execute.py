@@ -59,7 +59,7 @@ class Ids:
         self._ids = {
             (kind, key): obj.id for kind, objs in live.resources.items() for key, obj in objs.items()
         }
-        self.names = {obj.id: key for key, obj in live.resources.get("product", {}).items()}
+        self._keys = {(kind, vendor_id): key for (kind, key), vendor_id in self._ids.items()}
 
     def resolve(self, kind: str, key: str) -> str:
         with self._lock:
@@ -68,8 +68,12 @@ class Ids:
     def record(self, kind: str, key: str, vendor_id: str) -> None:
         with self._lock:
             self._ids[(kind, key)] = vendor_id
-            if kind == "product":
-                self.names[vendor_id] = key
+            self._keys[(kind, vendor_id)] = key
+
+    def keys(self) -> dict[tuple[str, str], str]:
+        """Keys by (kind, vendor id), for decoding what a re-read returns."""
+        with self._lock:
+            return dict(self._keys)
 
 
 def execute(
@@ -184,7 +188,7 @@ class _Runner:
         attempt = 1
         while True:
             try:
-                return read_one(self.client, kind, key, self.ids.names)
+                return read_one(self.client, kind, key, self.ids.keys())
             except ClientError as failure:
                 if attempt >= REREADS or not _ambiguous(failure):
                     raise

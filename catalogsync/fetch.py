@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from catalogsync.errors import ApiError, TransportError
 from catalogsync.kinds import KINDS, AnyKind, WireObject
+from catalogsync.kinds.base import KeyIndex
 from catalogsync.kinds.decode import explain
 from catalogsync.live import LiveState, Stray
 
@@ -34,13 +35,12 @@ def fetch(client: Any, *, base_url: str) -> LiveState:
         raw = {name: future.result() for name, future in items.items()}
     resources: dict[str, dict[str, WireObject[Any]]] = {}
     strays: list[Stray] = []
-    names: dict[str, str] = {}
-    for kind in KINDS:  # in rank order: products are decoded before the coupons that link to them
-        objs, unkeyed = decode_all(kind, raw[kind.name], names)
+    keys: dict[tuple[str, str], str] = {}
+    for kind in KINDS:  # in rank order: what a resource links to is decoded before it
+        objs, unkeyed = decode_all(kind, raw[kind.name], keys)
         resources[kind.name], duplicates = by_key(kind, objs)
         strays += unkeyed + duplicates
-        if kind.name == "product":
-            names = {obj.id: obj.key for obj in objs}
+        keys.update({(kind.name, obj.id): obj.key for obj in objs})
     return LiveState(vendor_id=vendor.result(), base_url=base_url, resources=resources, strays=tuple(strays))
 
 
@@ -112,13 +112,13 @@ def checked(kind: AnyKind, method: str, item: Any, read: Callable[[Item], T]) ->
 
 
 def decode_all(
-    kind: AnyKind, items: Iterable[Sourced], names: Mapping[str, str]
+    kind: AnyKind, items: Iterable[Sourced], keys: KeyIndex
 ) -> tuple[list[WireObject[Any]], list[Stray]]:
     """Decode checked items; those without a key become strays."""
     objs: list[WireObject[Any]] = []
     strays: list[Stray] = []
     for method, item in items:
-        obj = checked(kind, method, item, lambda i: kind.from_wire(i, names))
+        obj = checked(kind, method, item, lambda i: kind.from_wire(i, keys))
         if obj is not None:
             objs.append(obj)
             continue
@@ -146,11 +146,11 @@ def by_key(kind: AnyKind, objs: list[WireObject[Any]]) -> tuple[dict[str, WireOb
     return keyed, strays
 
 
-def read_one(client: Any, kind: AnyKind, key: str, names: Mapping[str, str]) -> list[WireObject[Any]]:
+def read_one(client: Any, kind: AnyKind, key: str, keys: KeyIndex) -> list[WireObject[Any]]:
     """Every live resource of a kind with this key (normally zero or one), read directly by key."""
     resource = kind.resource(client)
     listed = [(method_of(kind, kind.lookup_verb), item) for item in kind.lookup(resource, key)]
-    objs, _ = decode_all(kind, complete(resource, kind, listed, _run_now), names)
+    objs, _ = decode_all(kind, complete(resource, kind, listed, _run_now), keys)
     return [obj for obj in objs if obj.key == key]
 
 

@@ -108,6 +108,9 @@ class WireObject(Generic[M]):
     part_ids: tuple[str, ...] = field(default=())
 
 
+KeyIndex = Mapping[tuple[str, str], str]
+"""The key of a live resource by (kind, vendor id): how links read from the wire become keys."""
+
 Resolver = Callable[[str, str], str]
 """``resolve(kind, key) -> vendor id`` for references; raises KeyError when unknown."""
 
@@ -141,8 +144,8 @@ class Kind(ABC, Generic[M]):
         """List or detail items of the live resources with this key, read directly by key."""
 
     @abstractmethod
-    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[M] | None:
-        """Decode a list or detail item; ``names`` maps product ids to codes. None when it has no key."""
+    def from_wire(self, item: Mapping[str, Any], keys: KeyIndex) -> WireObject[M] | None:
+        """Decode a list or detail item (``keys``: keys of linked resources); None when it has no key."""
 
     @abstractmethod
     def references(self, model: M) -> list[Reference]:

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from catalogsync.errors import ApiError, TransportError
 from catalogsync.kinds.base import (
     CENT,
+    KeyIndex,
     Keys,
     Kind,
     Model,
@@ -87,7 +88,7 @@ class CouponKind(Kind[Coupon]):
             )
         return [coupon]
 
-    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Coupon] | None:
+    def from_wire(self, item: Mapping[str, Any], keys: KeyIndex) -> WireObject[Coupon] | None:
         key = member(item, "coupon_code", text_or_none)
         if key is None:
             return None
@@ -100,7 +101,9 @@ class CouponKind(Kind[Coupon]):
             percent_off=member(item, "percentage_off", amount_or_none),
             value_off=member(item, "value_off", amount_or_none),
             minimum_purchase=member(item, "minimum_purchase", amount_or_none),
-            products=[names.get(i, f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID] if linked else [],
+            products=[keys.get(("product", i), f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID]
+            if linked
+            else [],
             all_products=kind == "product" and ids == [ALL_PRODUCTS_ID],
         )
         return WireObject(key=key, id=key, model=model)

@@ -7,7 +7,16 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from catalogsync.kinds.base import Kind, Model, Money, Reference, Resolver, WireObject, format_amount
+from catalogsync.kinds.base import (
+    KeyIndex,
+    Kind,
+    Model,
+    Money,
+    Reference,
+    Resolver,
+    WireObject,
+    format_amount,
+)
 from catalogsync.kinds.decode import amount_or_none, identifier, listed, member, text, text_or_none
 
 
@@ -53,7 +62,7 @@ class OptionKind(Kind[Option]):
         items: list[Mapping[str, Any]] = resource.list_all(option_name=key)
         return items
 
-    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Option] | None:
+    def from_wire(self, item: Mapping[str, Any], keys: KeyIndex) -> WireObject[Option] | None:
         key = member(item, "option_name", text_or_none)
         if key is None:
             return None

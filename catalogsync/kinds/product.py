@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from catalogsync.kinds.base import (
     CategoryIds,
+    KeyIndex,
     Keys,
     Kind,
     Model,
@@ -107,7 +108,7 @@ class ProductKind(Kind[Product]):
         items: list[Mapping[str, Any]] = resource.list_all(vendor_product_id=key)
         return items
 
-    def from_wire(self, item: Mapping[str, Any], names: Mapping[str, str]) -> WireObject[Product] | None:
+    def from_wire(self, item: Mapping[str, Any], keys: KeyIndex) -> WireObject[Product] | None:
         key = member(item, "vendor_product_id", text_or_none)
         if key is None:
             return None

@@ -205,8 +205,9 @@ def _recorded(name: str) -> dict:
 
 def test_the_recorded_account_exports_and_round_trips() -> None:
     """Live models (every field declared) from the recorded responses: null where the account has nothing."""
-    names = {
-        p["product_id"]: p["vendor_product_id"] for p in _recorded("products.list_products.json")["products"]
+    keys = {
+        ("product", p["product_id"]): p["vendor_product_id"]
+        for p in _recorded("products.list_products.json")["products"]
     }
     sections = {
         "products": _recorded("products.list_products.json")["products"],
@@ -214,7 +215,7 @@ def test_the_recorded_account_exports_and_round_trips() -> None:
         "coupons": [_recorded("products.detail_coupon.json")["coupon"]],
     }
     live = {
-        section: {obj.key: obj.model for item in items if (obj := BY_SECTION[section].from_wire(item, names))}
+        section: {obj.key: obj.model for item in items if (obj := BY_SECTION[section].from_wire(item, keys))}
         for section, items in sections.items()
     }
     catalog = Catalog.model_validate(live)
