@@ -22,10 +22,9 @@ from catalogsync.plan import (
     Plan,
     catalog_digest,
     check_safety,
-    is_plan_file,
-    load_plan,
     make_plan,
     save_plan,
+    saved_plan,
     stale_reasons,
 )
 from catalogsync.progress import progress
@@ -180,7 +179,7 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_apply(args: argparse.Namespace, console: Console) -> int:
-    saved = load_plan(args.target) if is_plan_file(args.target) else None
+    saved = saved_plan(args.target)
     if saved and (args.only or args.exclude):
         raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target

@@ -133,10 +133,23 @@ def save_plan(plan: Plan, path: str | Path) -> None:
 
 
 def load_plan(path: str | Path) -> Plan:
+    plan = saved_plan(path)
+    if plan is None:
+        raise PlanError(f"{path}: not a readable catalogsync plan (no JSON object with a format_version)")
+    return plan
+
+
+def saved_plan(path: str | Path) -> Plan | None:
+    """The plan saved in ``path``, or None when the file is not a saved plan (a catalog is YAML)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("format_version") != FORMAT_VERSION:
-            raise PlanError(f"{path}: unsupported plan format_version {data.get('format_version')!r}")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict) or "format_version" not in data:
+        return None
+    if data["format_version"] != FORMAT_VERSION:
+        raise PlanError(f"{path}: unsupported plan format_version {data['format_version']!r}")
+    try:
         return Plan(
             changes=tuple(_change(c) for c in data["changes"]),
             unmanaged=tuple(Unmanaged(**u) for u in data["unmanaged"]),
@@ -146,24 +159,13 @@ def load_plan(path: str | Path) -> Plan:
             catalog_path=str(data["catalog_path"]),
             fingerprints={str(k): str(v) for k, v in data["fingerprints"].items()},
         )
-    except PlanError:
-        raise
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise PlanError(f"{path}: not a readable catalogsync plan ({error})") from None
 
 
 def _change(data: dict[str, Any]) -> Change:
     fields = tuple(FieldChange(**f) for f in data.get("fields", ()))
     return Change(data["op"], data["kind"], data["key"], data.get("before"), data.get("after"), fields)
-
-
-def is_plan_file(path: str | Path) -> bool:
-    """A saved plan is JSON with a format_version; a catalog is YAML."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        return text.lstrip().startswith("{") and "format_version" in json.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError, TypeError):
-        return False
 
 
 def stale_reasons(plan: Plan, live: LiveState, catalog_sha256: str) -> list[str]:

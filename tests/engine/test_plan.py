@@ -9,7 +9,7 @@ import pytest
 from catalogsync.errors import PlanError, SafetyError, SettingsError
 from catalogsync.kinds import WireObject
 from catalogsync.live import LiveState, Stray
-from catalogsync.plan import check_safety, load_plan, make_plan, save_plan, stale_reasons
+from catalogsync.plan import check_safety, load_plan, make_plan, save_plan, saved_plan, stale_reasons
 from catalogsync.selection import Selection
 from tests.engine.helpers import catalog, live
 
@@ -146,3 +146,11 @@ def test_selection_never_deletes_or_changes_what_it_did_not_select():
 def test_selection_rejects_unknown_kinds():
     with pytest.raises(SettingsError, match="kind must be one of option, product, coupon"):
         Selection.parse(["widget:*"], None)
+
+
+def test_a_catalog_is_not_a_saved_plan(tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text("products: {}\n")
+    assert saved_plan(path) is None
+    with pytest.raises(PlanError, match="no JSON object with a format_version"):
+        load_plan(path)
