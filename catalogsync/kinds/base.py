@@ -164,10 +164,6 @@ class Kind(ABC, Generic[M]):
     def delete_params(self, live: WireObject[M]) -> dict[str, str]:
         return {self.id_param: live.id}
 
-    def detach_params(self, live: WireObject[M], resolve: Resolver) -> dict[str, Any] | None:
-        """An update that drops this resource's links before it is deleted, or None if it has none."""
-        return None
-
     def merge(self, desired: M, live: M) -> M:
         """The full intended resource: desired values for declared fields, live values for the rest."""
         changes = {name: getattr(desired, name) for name in desired.declared()}
