@@ -13,7 +13,7 @@ from catalogsync.live import LiveState
 def export_text(live: LiveState) -> str:
     """The live account as catalog YAML; what cannot be written as a valid catalog is listed in the header."""
     catalog, unlinkable = exportable(live.as_catalog())
-    notes = [f"  {s.kind} id {s.id} {s.label!r}: {_why(s.reason)}" for s in live.strays] + unlinkable
+    notes = [f"  {stray}" for stray in live.strays] + unlinkable
     header = [f"catalogsync export of vendor {live.vendor_id} at {live.base_url}"]
     if notes:
         header += [
@@ -40,9 +40,3 @@ def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
             else:
                 kept[kind.section][key] = model
     return catalog.model_copy(update=kept), notes
-
-
-def _why(reason: str) -> str:
-    if reason == "duplicate":
-        return "shares its key with another live resource"
-    return "has no key (set its vendor_product_id in the admin pages or with update_product)"

@@ -20,6 +20,14 @@ class Stray:
     label: str
     reason: str
 
+    def __str__(self) -> str:
+        why = (
+            "shares its key with another live resource"
+            if self.reason == "duplicate"
+            else "has no key (set its vendor_product_id in the admin pages or with update_product)"
+        )
+        return f"{self.kind} id {self.id} {self.label or 'without a name'!r}: {why}"
+
 
 @dataclass(frozen=True)
 class LiveState:

@@ -96,14 +96,8 @@ def _value(value: Any) -> str:
 
 def _others(plan: Plan) -> list[str]:
     lines = [f"{u.kind} {u.key}: {u.reason}" for u in plan.unmanaged]
-    lines += [f"{s.kind} id {s.id} ({s.label or 'no name'}): {_stray_reason(s.reason)}" for s in plan.strays]
+    lines += [f"{stray}; left alone (docs/catalog.md, 'Adopting resources')" for stray in plan.strays]
     return lines
-
-
-def _stray_reason(reason: str) -> str:
-    if reason == "duplicate":
-        return "its key is shared with another live resource, so it is left alone"
-    return "has no key, so it cannot be managed (docs/catalog.md, 'Adopting resources')"
 
 
 def render_text(plan: Plan, *, colour: bool = False) -> str:
