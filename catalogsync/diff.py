@@ -101,7 +101,7 @@ def _unblocked(changes: list[Change], live: LiveState) -> tuple[list[Change], li
             change = touched.get(f"{kind.name}:{key}")
             if change is not None and change.op == "delete":
                 continue
-            model = kind.model.model_validate(change.after) if change and change.after else obj.model
+            model = kind.model.live(change.after) if change and change.after else obj.model
             for ref in kind.references(model):
                 holders.setdefault(f"{ref.kind}:{ref.key}", []).append(f"{kind.name} {key}")
     kept = [c for c in changes if c.op != "delete" or c.ref not in holders]

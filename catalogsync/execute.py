@@ -149,7 +149,7 @@ def _links(kind: str, data: dict[str, Any] | None) -> set[str]:
 
 
 def _model(kind: AnyKind, data: dict[str, Any] | None) -> Any:
-    return kind.model.model_validate(data or {})
+    return kind.model.live(data or {})
 
 
 class _Runner:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from catalogsync.catalog import Catalog
 from catalogsync.dumper import dump_catalog
 from catalogsync.kinds import BY_NAME, KINDS
@@ -25,14 +27,18 @@ def export_text(live: LiveState) -> str:
 
 
 def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
-    """The catalog without resources that link to something it cannot declare (a product without a key...)."""
+    """The catalog without what it cannot declare: resources the catalog's rules refuse as they are (an option
+    without values), and resources that link to something not exported (a product without a key...)."""
     kept: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
     for kind in KINDS:  # in rank order: what a resource links to is decided before it
         kept[kind.section] = {}
         for key, model in catalog.section(kind.section).items():
             missing = [r for r in kind.references(model) if r.key not in kept[BY_NAME[r.kind].section]]
-            if missing:
+            refused = _refused(model)
+            if refused:
+                notes.append(f"  {kind.name} {key!r}: cannot be declared as it is ({refused})")
+            elif missing:
                 links = ", ".join(f"{r.kind} {r.key}" for r in missing)
                 notes.append(
                     f"  {kind.name} {key!r}: links to {links}, which is not exported; adopt that first"
@@ -40,3 +46,12 @@ def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
             else:
                 kept[kind.section][key] = model
     return catalog.model_copy(update=kept), notes
+
+
+def _refused(model: Any) -> str | None:
+    """Why the catalog's rules refuse a live resource as it is, or None."""
+    try:
+        type(model).model_validate(model.model_dump())
+    except ValidationError as error:
+        return "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+    return None

@@ -87,7 +87,7 @@ def _check_references(changes: tuple[Change, ...], live: LiveState) -> None:
         f"{change.ref} links to {ref.kind}:{ref.key}"
         for change in changes
         if change.after is not None
-        for ref in BY_NAME[change.kind].references(BY_NAME[change.kind].model.model_validate(change.after))
+        for ref in BY_NAME[change.kind].references(BY_NAME[change.kind].model.live(change.after))
         if live.get(ref.kind, ref.key) is None and f"{ref.kind}:{ref.key}" not in created
     )
     if missing:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from catalogsync.catalog import Catalog
-from catalogsync.kinds import BY_NAME, KINDS, Coupon, Product
+from catalogsync.kinds import BY_NAME, BY_SECTION, KINDS, Coupon, Product
 from catalogsync.yamlmarks import Path
+
+MAX_KEY_IN_URL = 4000
+"""Longest key, once URL-encoded: keys are read back in the query string of GETs (``detail_coupon``,
+``list_products?vendor_product_id=``), and web servers refuse request lines much over 8 KB (HTTP 414)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ def check(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> list[Finding
     """Every rule broken by ``catalog``; ``keys`` holds each section's keys, valid resources or not."""
     return [
         *_empty_keys(catalog, keys),
+        *_long_keys(keys),
         *_references(catalog, keys),
         *(f for key, product in catalog.products.items() for f in _product(key, product)),
         *(f for key, coupon in catalog.coupons.items() for f in _coupon(key, coupon)),
@@ -45,6 +51,19 @@ def _empty_keys(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterat
                 yield Finding(("settings", "protected", kind.section, index), "a key must not be empty")
 
 
+def _long_keys(keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
+    for section, names in keys.items():
+        kind = BY_SECTION[section]
+        for name in names:
+            size = len(quote(name, safe=""))
+            if size > MAX_KEY_IN_URL:
+                message = (
+                    f"this {kind.name} {kind.key_label} is {size} characters once URL-encoded; the API"
+                    f" reads it from the URL, which takes at most {MAX_KEY_IN_URL}: shorten it"
+                )
+                yield Finding((section, name), message, on_key=True)
+
+
 def _references(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
     """Links to keys the file does not declare; the linking field is named after the target's section."""
     for kind in KINDS:
@@ -57,8 +76,11 @@ def _references(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterat
 
 
 def _product(key: str, product: Product) -> Iterator[Finding]:
-    if "tangible" in product.declared() and product.tangible and product.weight is None:
-        yield Finding(("products", key, "tangible"), "a tangible product needs a weight")
+    if "tangible" in product.declared() and product.tangible:
+        for name in ("weight", "handling"):
+            if getattr(product, name) is None:
+                message = f"a tangible product needs a {name} value (the API requires weight and handling)"
+                yield Finding(("products", key, "tangible"), message)
 
 
 def _coupon(key: str, coupon: Coupon) -> Iterator[Finding]:

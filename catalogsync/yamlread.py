@@ -34,8 +34,9 @@ from catalogsync.yamlmarks import START, Marks, Path, Spot, format_path, spot
 MAX_DEPTH = 64
 """Deepest nesting accepted; a catalog needs six levels."""
 
-MAX_VALUES = 100_000
-"""Most values a document may expand to through aliases (a guard against 'billion laughs')."""
+MAX_ALIASED = 100_000
+"""Most values aliases may add to a document, beyond the values written in it (a guard against 'billion
+laughs'): a document of any size without aliases is read whole."""
 
 TAG = "tag:yaml.org,2002:"
 BOOL = TAG + "bool"
@@ -205,7 +206,7 @@ def _offset_spot(text: str, offset: int) -> Spot:
 
 
 class _TooLarge(Exception):
-    """Raised to stop building when aliases expand the document beyond :data:`MAX_VALUES`."""
+    """Raised to stop building when aliases add more than :data:`MAX_ALIASED` values to the document."""
 
 
 class _Builder:
@@ -217,7 +218,8 @@ class _Builder:
         self.problems: list[Problem] = []
         self.seen: set[tuple[int, int, str]] = set()
         self.broken: set[Path] = set()
-        self.count = 0
+        self.built: set[int] = set()
+        self.aliased = 0
         self.open: set[int] = set()
         self.scalars = SafeConstructor()
 
@@ -243,10 +245,14 @@ class _Builder:
     def value(self, node: Node, path: Path) -> Any:
         where = spot(node.start_mark)
         self.marks.values.setdefault(path, where)
-        self.count += 1
-        if self.count > MAX_VALUES:
-            self.problem(where, path, f"the document expands to more than {MAX_VALUES} values (aliases?)")
-            raise _TooLarge
+        if id(node) in self.built:  # an alias: the node is built again, with everything under it
+            self.aliased += 1
+            if self.aliased > MAX_ALIASED:
+                message = f"aliases expand the document by more than {MAX_ALIASED} values"
+                self.problem(where, path, message)
+                raise _TooLarge
+        else:
+            self.built.add(id(node))
         if len(path) > MAX_DEPTH:
             self.invalid(where, path, f"nested more than {MAX_DEPTH} levels deep (through aliases)")
             return None

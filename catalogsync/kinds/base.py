@@ -13,10 +13,37 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+)
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999.99")
+
+LIVE: dict[str, bool] = {"live": True}
+"""Validation context of state read from the account: types are checked, the catalog's rules are not.
+
+What the account holds is read as it is (an option without values, a name of any length); the rules of
+:func:`catalog_rule` apply only to what a catalog declares. Rules the API itself enforces on input (amounts,
+percentages, periods) hold for both: a live value outside them is a broken answer.
+"""
+
+
+def catalog_rule(check: Callable[[Any], Any]) -> AfterValidator:
+    """A validator that holds for declared values and is skipped for live state (context :data:`LIVE`)."""
+
+    def run(value: Any, info: ValidationInfo) -> Any:
+        if isinstance(info.context, dict) and info.context.get("live"):
+            return value
+        return check(value)
+
+    return AfterValidator(run)
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -37,6 +64,8 @@ def to_decimal(value: Any) -> Decimal:
 
 
 def _money(value: Any) -> Decimal:
+    """An amount as the API takes it (and so as an account can hold it): a rule of the wire, not only of
+    catalogs, so a live amount outside it is a broken answer."""
     number = to_decimal(value)
     if number < 0:
         raise ValueError("must not be negative")
@@ -77,6 +106,18 @@ def _category_ids(values: list[int]) -> list[int]:
 CategoryIds = Annotated[list[int], AfterValidator(_category_ids)]
 
 
+def _not_empty(value: str | None) -> str | None:
+    if value == "":
+        raise ValueError(
+            "empty text: the API does not tell empty text from no text; write null (or leave the field out)"
+        )
+    return value
+
+
+OptionalText = Annotated[str | None, Field(json_schema_extra={"minLength": 1}), catalog_rule(_not_empty)]
+"""Optional text: ``null`` for none; ``""`` is refused in a catalog, since it would read back as ``null``."""
+
+
 class Model(BaseModel):
     """Base of the catalog models: immutable, strict about unknown fields."""
 
@@ -85,6 +126,11 @@ class Model(BaseModel):
     def declared(self) -> frozenset[str]:
         """The fields this object manages: those written in YAML (every field for live objects)."""
         return frozenset(self.model_fields_set)
+
+    @classmethod
+    def live(cls: type[M], data: Mapping[str, Any]) -> M:
+        """Live state (wire values, or a plan's JSON of them): typed, but not held to the catalog's rules."""
+        return cls.model_validate(data, context=LIVE)
 
 
 M = TypeVar("M", bound=Model)

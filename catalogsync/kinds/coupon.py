@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from catalogsync.errors import ApiError, TransportError
 from catalogsync.kinds.base import (
@@ -35,23 +35,22 @@ def format_percent(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _percent(value: Decimal | None) -> Decimal | None:
+    if value is not None and not 0 < value <= 100:
+        raise ValueError("percent_off must be more than 0 and at most 100")
+    return value
+
+
 class Coupon(Model):
     """A coupon; ``percent_off`` is a whole percent (10 means 10%)."""
 
     type: Literal["sale", "product", "shipping"]
     expires: dt.date
-    percent_off: Money | None = None
+    percent_off: Annotated[Money | None, AfterValidator(_percent)] = None
     value_off: Money | None = None
     minimum_purchase: Money | None = None
     products: Keys = Field(default_factory=list)
     all_products: bool = False
-
-    @field_validator("percent_off")
-    @classmethod
-    def _percent(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and not 0 < value <= 100:
-            raise ValueError("percent_off must be more than 0 and at most 100")
-        return value
 
 
 class CouponKind(Kind[Coupon]):
@@ -95,16 +94,18 @@ class CouponKind(Kind[Coupon]):
         ids = listed(item, "product", lambda p: member(p, "product_id", identifier))
         kind = member(item, "type", text)
         linked = kind == "product" and ids != [ALL_PRODUCTS_ID]
-        model = Coupon(
-            type=kind,
-            expires=member(item, "date_expire", date),
-            percent_off=member(item, "percentage_off", amount_or_none),
-            value_off=member(item, "value_off", amount_or_none),
-            minimum_purchase=member(item, "minimum_purchase", amount_or_none),
-            products=[keys.get(("product", i), f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID]
-            if linked
-            else [],
-            all_products=kind == "product" and ids == [ALL_PRODUCTS_ID],
+        model = Coupon.live(
+            {
+                "type": kind,
+                "expires": member(item, "date_expire", date),
+                "percent_off": member(item, "percentage_off", amount_or_none),
+                "value_off": member(item, "value_off", amount_or_none),
+                "minimum_purchase": member(item, "minimum_purchase", amount_or_none),
+                "products": [keys.get(("product", i), f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID]
+                if linked
+                else [],
+                "all_products": kind == "product" and ids == [ALL_PRODUCTS_ID],
+            }
         )
         return WireObject(key=key, id=key, model=model)
 

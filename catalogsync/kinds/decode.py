@@ -89,13 +89,14 @@ def objects(value: Any) -> list[Item]:
 
 
 def text_or_none(value: Any) -> str | None:
-    """Text; ``null``, ``""`` and ``"null"`` mean no value. A number is taken as its digits."""
+    """Text exactly as stored; only JSON ``null`` and ``""`` mean no value (reference §1.5: the API does not
+    tell them apart). Text such as ``"null"`` or ``"~"`` is text. A number is taken as its digits."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(f"expected text, got {_shown(value)}")
     text = str(value)
-    return text if text not in ("", "null") else None
+    return text or None
 
 
 def required(read: Callable[[Any], T | None]) -> Callable[[Any], T]:

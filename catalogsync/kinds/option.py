@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from catalogsync.kinds.base import (
     KeyIndex,
@@ -15,30 +15,33 @@ from catalogsync.kinds.base import (
     Reference,
     Resolver,
     WireObject,
+    catalog_rule,
     format_amount,
 )
 from catalogsync.kinds.decode import amount_or_none, identifier, listed, member, text, text_or_none
 
 
 class OptionValue(Model):
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1)
     surcharge: Money
+
+
+def _values(values: list[OptionValue]) -> list[OptionValue]:
+    """At least one value, no name twice."""
+    if not values:
+        raise ValueError("an option needs at least one value")
+    seen: set[str] = set()
+    for value in values:
+        if value.name in seen:
+            raise ValueError(f"value name {value.name!r} appears more than once")
+        seen.add(value.name)
+    return values
 
 
 class Option(Model):
     """An option and its values, in the order buyers see them."""
 
-    values: list[OptionValue] = Field(min_length=1)
-
-    @field_validator("values")
-    @classmethod
-    def _unique_names(cls, values: list[OptionValue]) -> list[OptionValue]:
-        seen: set[str] = set()
-        for value in values:
-            if value.name in seen:
-                raise ValueError(f"value name {value.name!r} appears more than once")
-            seen.add(value.name)
-        return values
+    values: Annotated[list[OptionValue], Field(json_schema_extra={"minItems": 1}), catalog_rule(_values)]
 
 
 class OptionKind(Kind[Option]):
@@ -70,7 +73,7 @@ class OptionKind(Kind[Option]):
         return WireObject(
             key=key,
             id=member(item, "option_id", identifier),
-            model=Option.model_construct(values=[v for _, v in values], _fields_set={"values"}),
+            model=Option.live({"values": [v for _, v in values]}),
             part_ids=tuple(value_id for value_id, _ in values),
         )
 
@@ -107,9 +110,11 @@ class OptionKind(Kind[Option]):
 
 def _value_from_wire(item: Mapping[str, Any]) -> tuple[str, OptionValue]:
     """A value's id and the value; a value without a surcharge costs nothing extra."""
-    value = OptionValue(
-        name=member(item, "option_value_name", text),
-        surcharge=member(item, "option_value_surcharge", amount_or_none) or 0,
+    value = OptionValue.live(
+        {
+            "name": member(item, "option_value_name", text),
+            "surcharge": member(item, "option_value_surcharge", amount_or_none) or 0,
+        }
     )
     return member(item, "option_value_id", identifier), value
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from catalogsync.kinds.base import (
     CategoryIds,
@@ -15,6 +15,7 @@ from catalogsync.kinds.base import (
     Kind,
     Model,
     Money,
+    OptionalText,
     Reference,
     Resolver,
     WireObject,
@@ -38,29 +39,22 @@ URL_FIELDS = ("approved_url", "pending_url")
 TEXT_FIELDS = ("description", "long_description", *URL_FIELDS)
 
 
-def _period(value: str, *, allow_forever: bool) -> str:
-    if allow_forever and value == "Forever":
-        return value
+def _period(value: str) -> str:
     if not PERIOD.match(value):
-        forms = "'Forever' or " if allow_forever else ""
-        raise ValueError(f"{value!r} is not {forms}'N Week', 'N Month' or 'N Year' (N from 1 to 999)")
+        raise ValueError(f"{value!r} is not 'N Week', 'N Month' or 'N Year' (N from 1 to 999)")
+    return value
+
+
+def _duration(value: str) -> str:
+    if value != "Forever" and not PERIOD.match(value):
+        raise ValueError(f"{value!r} is not 'Forever' or 'N Week', 'N Month' or 'N Year' (N from 1 to 999)")
     return value
 
 
 class Recurring(Model):
-    recurrence: str
-    duration: str = "Forever"
+    recurrence: Annotated[str, AfterValidator(_period)]
+    duration: Annotated[str, AfterValidator(_duration)] = "Forever"
     startup_fee: Money | None = None
-
-    @field_validator("recurrence")
-    @classmethod
-    def _recurrence(cls, value: str) -> str:
-        return _period(value, allow_forever=False)
-
-    @field_validator("duration")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        return _period(value, allow_forever=True)
 
 
 class Commission(Model):
@@ -71,17 +65,17 @@ class Commission(Model):
 class Product(Model):
     """A product as the catalog declares it; every field but ``name`` and ``price`` may be left out."""
 
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1)
     price: Money
-    description: str | None = None
-    long_description: str | None = None
+    description: OptionalText = None
+    long_description: OptionalText = None
     tangible: bool = False
     weight: Money | None = None
     handling: Money | None = None
     recurring: Recurring | None = None
     commission: Commission | None = None
-    approved_url: str | None = None
-    pending_url: str | None = None
+    approved_url: OptionalText = None
+    pending_url: OptionalText = None
     options: Keys = Field(default_factory=list)
     categories: CategoryIds = Field(default_factory=list)
 
@@ -112,17 +106,19 @@ class ProductKind(Kind[Product]):
         key = member(item, "vendor_product_id", text_or_none)
         if key is None:
             return None
-        model = Product(
-            name=member(item, "name", text),
-            price=member(item, "price", amount),
-            tangible=member(item, "tangible", flag),
-            weight=member(item, "weight", amount_or_none),
-            handling=member(item, "handling", amount_or_none),
-            recurring=_recurring_from_wire(item),
-            commission=_commission_from_wire(item),
-            options=listed(item, "options", lambda o: member(o, "option_name", text)),
-            categories=listed(item, "categories", lambda c: int(member(c, "category_id", identifier))),
-            **{name: member(item, name, text_or_none) for name in TEXT_FIELDS},
+        model = Product.live(
+            {
+                "name": member(item, "name", text),
+                "price": member(item, "price", amount),
+                "tangible": member(item, "tangible", flag),
+                "weight": member(item, "weight", amount_or_none),
+                "handling": member(item, "handling", amount_or_none),
+                "recurring": _recurring_from_wire(item),
+                "commission": _commission_from_wire(item),
+                "options": listed(item, "options", lambda o: member(o, "option_name", text)),
+                "categories": listed(item, "categories", lambda c: int(member(c, "category_id", identifier))),
+                **{name: member(item, name, text_or_none) for name in TEXT_FIELDS},
+            }
         )
         return WireObject(key=key, id=member(item, "product_id", identifier), model=model)
 
@@ -161,10 +157,13 @@ def _recurring_from_wire(item: Mapping[str, Any]) -> Recurring | None:
     recurrence = member(item, "recurrence", text_or_none)
     if recurrence is None or ("recurring" in item and not member(item, "recurring", flag)):
         return None
-    return Recurring(
-        recurrence=recurrence,
-        duration=member(item, "duration", text_or_none) or "Forever",
-        startup_fee=member(item, "startup_fee", amount_or_none),
+    duration = member(item, "duration", text_or_none)
+    return Recurring.live(
+        {
+            "recurrence": recurrence,
+            "duration": "Forever" if duration is None else duration,
+            "startup_fee": member(item, "startup_fee", amount_or_none),
+        }
     )
 
 
@@ -175,4 +174,4 @@ def _commission_from_wire(item: Mapping[str, Any]) -> Commission | None:
         return None
     if kind not in ("amount", "percentage"):
         raise WireError("commission_type", f"{kind!r} is not 'amount' or 'percentage'")
-    return Commission(type=kind, amount=value)
+    return Commission.live({"type": kind, "amount": value})

@@ -32,6 +32,7 @@ products:
     name: Red T-shirt
     tangible: true
     weight: 0.5
+    handling: 1
     options: [Size]
     recurring: {duration: Forever, recurrence: 1 Month}
   123: {name: '123', price: 1}
@@ -61,6 +62,7 @@ products:
     price: 19.99
     tangible: true
     weight: 0.50
+    handling: 1.00
     recurring: {recurrence: 1 Month, duration: Forever}
     options: [Size]
 coupons:
@@ -152,7 +154,9 @@ def test_awkward_text_round_trips(name: str) -> None:
     catalog = Catalog(
         options={name or "k": option},
         products={
-            name or "k": Product.model_validate({"name": name or "x", "price": 1, "description": name})
+            name or "k": Product.model_validate(
+                {"name": name or "x", "price": 1, "description": name or None}
+            )
         },
     )
     assert loads(dump_catalog(catalog)) == catalog

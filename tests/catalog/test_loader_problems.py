@@ -127,7 +127,7 @@ def test_option_rules_from_the_model() -> None:
     )
     assert problems(text) == [
         (3, 13, "options.Size.values", "value name 'S' appears more than once"),
-        (4, 19, "options.Empty.values", "needs at least 1 item"),
+        (4, 19, "options.Empty.values", "an option needs at least one value"),
     ]
 
 

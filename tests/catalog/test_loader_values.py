@@ -73,7 +73,7 @@ def test_only_true_and_false_are_booleans() -> None:
         "  Gift wrap:\n"
         "    values: [{name: Yes, surcharge: 1}, {name: No, surcharge: 0}, {name: on, surcharge: 0}]\n"
         "products:\n"
-        "  NO: {name: Off, price: 1, tangible: True, weight: 1}\n"
+        "  NO: {name: Off, price: 1, tangible: True, weight: 1, handling: 0}\n"
         "  Y: {name: y, price: 1, tangible: FALSE}\n"
     )
     catalog = valid(text)
@@ -102,13 +102,13 @@ def test_anchors_aliases_and_merge_keys() -> None:
     merged = loads(
         "options:\n  Size: &sizes {values: [{name: S, surcharge: 0}]}\n  Fit: *sizes\n"
         "products:\n"
-        "  RED: &tee {name: Red, price: 19.99, tangible: true, weight: 0.50}\n"
+        "  RED: &tee {name: Red, price: 19.99, tangible: true, weight: 0.50, handling: 0}\n"
         "  BLUE: {<<: *tee, name: Blue, price: 21.00}\n"
     )
     assert merged.options["Fit"] == merged.options["Size"]
     blue = merged.products["BLUE"]
     assert (blue.name, str(blue.price), blue.tangible, str(blue.weight)) == ("Blue", "21.00", True, "0.50")
-    assert blue.declared() == {"name", "price", "tangible", "weight"}
+    assert blue.declared() == {"name", "price", "tangible", "weight", "handling"}
 
 
 def test_merge_of_a_list_of_mappings_earlier_wins() -> None:

@@ -171,8 +171,8 @@ PERIOD = st.builds("{} {}".format, st.integers(1, 999), st.sampled_from(["Week",
 def products(draw: st.DrawFn, options: list[str]) -> Product:
     data: dict[str, Any] = {"name": draw(TEXT), "price": draw(MONEY)}
     optional = {
-        "description": st.none() | st.text(),
-        "long_description": st.none() | st.text(),
+        "description": st.none() | st.text(min_size=1),
+        "long_description": st.none() | st.text(min_size=1),
         "tangible": st.booleans(),
         "weight": st.none() | MONEY,
         "handling": st.none() | MONEY,
@@ -180,15 +180,15 @@ def products(draw: st.DrawFn, options: list[str]) -> Product:
         | st.fixed_dictionaries({"recurrence": PERIOD}, optional={"duration": PERIOD, "startup_fee": MONEY}),
         "commission": st.none()
         | st.fixed_dictionaries({"type": st.sampled_from(["amount", "percentage"]), "amount": MONEY}),
-        "approved_url": st.none() | st.text(),
-        "pending_url": st.none() | st.text(),
+        "approved_url": st.none() | st.text(min_size=1),
+        "pending_url": st.none() | st.text(min_size=1),
         "options": st.lists(st.sampled_from(options)) if options else st.just([]),
         "categories": st.lists(st.integers(1, 10**6)),
     }
     for name in draw(st.sets(st.sampled_from(sorted(optional)))):
         data[name] = draw(optional[name])
     if data.get("tangible"):
-        data["weight"] = draw(MONEY)
+        data["weight"], data["handling"] = draw(MONEY), draw(MONEY)
     return Product.model_validate(data)
 
 

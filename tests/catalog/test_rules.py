@@ -29,7 +29,7 @@ def test_coupon_products_must_be_declared() -> None:
 
 def test_a_reference_to_an_invalid_resource_is_not_dangling() -> None:
     text = "options:\n  Size: {values: []}\nproducts:\n  X: {name: A, price: 1, options: [Size]}\n"
-    assert problems(text) == [(2, 18, "options.Size.values", "needs at least 1 item")]
+    assert problems(text) == [(2, 18, "options.Size.values", "an option needs at least one value")]
 
 
 @pytest.mark.parametrize(
@@ -127,15 +127,21 @@ def test_valid_coupons(coupon: str) -> None:
     assert "C" in valid(TEE + f"coupons:\n  C: {coupon}\n").coupons
 
 
-def test_tangible_product_needs_a_weight() -> None:
+def test_tangible_product_needs_a_weight_and_handling() -> None:
     text = (
         "products:\n"
-        "  A: {name: A, price: 1, tangible: true}\n"
-        "  B: {name: B, price: 1, tangible: true, weight: null}\n"
+        "  A: {name: A, price: 1, tangible: true, handling: 1}\n"
+        "  B: {name: B, price: 1, tangible: true, weight: null, handling: 1}\n"
+        "  C: {name: C, price: 1, tangible: true, weight: 1}\n"
+    )
+    weight, handling = (
+        f"a tangible product needs a {name} value (the API requires weight and handling)"
+        for name in ("weight", "handling")
     )
     assert problems(text) == [
-        (2, 36, "products.A.tangible", "a tangible product needs a weight"),
-        (3, 36, "products.B.tangible", "a tangible product needs a weight"),
+        (2, 36, "products.A.tangible", weight),
+        (3, 36, "products.B.tangible", weight),
+        (4, 36, "products.C.tangible", handling),
     ]
 
 
@@ -144,7 +150,7 @@ def test_weight_rule_only_applies_when_tangible_is_declared_true() -> None:
         "products:\n"
         "  A: {name: A, price: 1}\n"
         "  B: {name: B, price: 1, tangible: false}\n"
-        "  C: {name: C, price: 1, tangible: true, weight: 0.50}\n"
+        "  C: {name: C, price: 1, tangible: true, weight: 0.50, handling: 0.00}\n"
     )
     assert set(valid(text).products) == {"A", "B", "C"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalogsync.yamlread import MAX_DEPTH
+from catalogsync.yamlread import MAX_ALIASED, MAX_DEPTH, parse
 from tests.catalog.helpers import problems, valid
 
 TOP = "the catalog must be a mapping of sections: settings, options, products, coupons"
@@ -137,8 +137,23 @@ def test_alias_bomb_is_refused() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     ((line, column, path, message),) = problems("\n".join(lines) + "\n")
-    assert message == "the document expands to more than 100000 values (aliases?)"
+    assert message == f"aliases expand the document by more than {MAX_ALIASED} values"
     assert line >= 1 and column >= 1 and path.startswith("a")
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_a_document_larger_than_the_alias_limit_is_read_whole(careful: bool) -> None:
+    """The alias guard counts what aliases add, not the document's size (a 100,000-product catalog)."""
+    count = MAX_ALIASED + 5
+    document = parse("values: [" + ", ".join(["x"] * count) + "]\n", "big.yaml", careful=careful)
+    assert document.problems == []
+    assert len(document.data["values"]) == count
+
+
+def test_aliases_within_the_limit_are_expanded() -> None:
+    document = parse("a: &a [x, y]\nb: [*a, *a, *a]\n", "p.yaml")
+    assert document.problems == []
+    assert document.data["b"] == [["x", "y"]] * 3
 
 
 def test_deep_nesting_is_refused_with_a_location() -> None:

@@ -21,6 +21,7 @@ products:
     categories: [17]
     tangible: true
     weight: 0.30
+    handling: 0.00
   SUB-1:
     name: Monthly box
     price: 9.99
