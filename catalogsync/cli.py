@@ -1,7 +1,8 @@
 """The command line: with catalogsync.terminal the only code that prints; the one place exit codes are set.
 
-Exit codes: 0 success (no changes), 1 error or failed apply, 2 changes present (``plan --detailed-exitcode``),
-3 refused by a safety rule, 4 saved plan is stale, 130 interrupted before anything was applied.
+Exit codes: 0 success (no changes), 1 error, usage error or failed apply, 2 changes present
+(``plan --detailed-exitcode``), 3 refused by a safety rule, 4 saved plan is stale, 130 interrupted before
+anything was applied. Usage errors exit 1, not argparse's 2, which a drift job would read as "changes".
 """
 
 from __future__ import annotations
@@ -30,10 +31,20 @@ from catalogsync.plan import (
 from catalogsync.progress import progress
 from catalogsync.render import render, render_text
 from catalogsync.selection import Selection
-from catalogsync.settings import add_connection_arguments, open_client
+from catalogsync.settings import add_connection_arguments, open_client, sandbox_conflicts
 from catalogsync.terminal import Console, confirm, format_report, stop_on_signals
 
 EXIT_CHANGES = 2
+EXIT_USAGE = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on exit 1 (exit 2 means "changes present" under --detailed-exitcode)."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
 
 EXAMPLES = {
     "validate": "catalogsync validate catalog.yaml other.yaml",
@@ -49,7 +60,7 @@ EXAMPLES = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="catalogsync",
         description="Catalog-as-code for 2Checkout: declare options, products and coupons in YAML, "
         "review the plan, apply it.",
@@ -119,7 +130,15 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        conflicts = sandbox_conflicts(args)
+        if conflicts:
+            joined = ", ".join(conflicts)
+            parser.error(f"--sandbox runs an embedded sandbox: it cannot be combined with {joined}")
+    except SystemExit as stop:  # --help, --version and usage errors
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     colour = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     console = Console(-1 if args.quiet else args.verbose, colour)
     handler: Callable[[argparse.Namespace, Console], int] = COMMANDS[args.command]
@@ -156,20 +175,24 @@ def _read_catalog(path: str) -> tuple[Any, str]:
     return catalog, catalog_digest(Path(path).read_bytes())
 
 
-def _read_live(client: Any, console: Console) -> LiveState:
-    console.debug(f"reading the account at {client.base_url}")
+def _read_live(client: Any, address: str, console: Console) -> LiveState:
+    console.debug(f"reading the account at {address}")
     with progress(
         sys.stderr, "Reading the account (requests)", lambda: client.requests_made, enabled=console.chatty
     ):
-        return fetch(client, base_url=client.base_url)
+        return fetch(client, base_url=address)
+
+
+def _plan(catalog: Any, digest: str, catalog_path: str, live: LiveState, selection: Selection) -> Plan:
+    """The one path from a command's inputs to a plan: ``plan`` and ``apply`` both build it here."""
+    return make_plan(catalog, live, catalog_sha256=digest, catalog_path=catalog_path, selection=selection)
 
 
 def cmd_plan(args: argparse.Namespace, console: Console) -> int:
+    selection = Selection.parse(args.only, args.exclude)
     catalog, digest = _read_catalog(args.catalog)
-    with open_client(args) as client:
-        plan = make_plan(
-            catalog, _read_live(client, console), catalog_sha256=digest, catalog_path=args.catalog
-        )
+    with open_client(args) as (client, address):
+        plan = _plan(catalog, digest, args.catalog, _read_live(client, address, console), selection)
     console.out(render(plan, args.format, colour=console.colour))
     if args.out:
         save_plan(plan, args.out)
@@ -182,18 +205,16 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     saved = saved_plan(args.target)
     if saved and (args.only or args.exclude):
         raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
+    selection = Selection.parse(args.only, args.exclude)
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
     catalog, digest = _read_catalog(catalog_path)
-    with open_client(args) as client:
-        live = _read_live(client, console)
+    with open_client(args) as (client, address):
+        live = _read_live(client, address, console)
         if saved:
             _refuse_if_stale(saved, live, digest)
             plan = saved
         else:
-            selection = Selection.parse(args.only, args.exclude)
-            plan = make_plan(
-                catalog, live, catalog_sha256=digest, catalog_path=catalog_path, selection=selection
-            )
+            plan = _plan(catalog, digest, catalog_path, live, selection)
             console.out(render_text(plan, colour=console.colour))
         check_safety(plan, catalog.settings.safety, force=args.force)
         if plan.empty:
@@ -229,8 +250,8 @@ def _execute(plan: Plan, live: LiveState, client: Any, console: Console) -> Appl
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
     from catalogsync.export import export_text
 
-    with open_client(args) as client:
-        text = export_text(_read_live(client, console))
+    with open_client(args) as (client, address):
+        text = export_text(_read_live(client, address, console))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         console.info(f"Wrote {args.output}")

@@ -68,7 +68,7 @@ def complete(
         try:
             answer = resource.details(**params)
         except ApiError as error:
-            if "RECORD_NOT_FOUND" in error.codes:  # deleted between the list and the detail call
+            if kind.gone & set(error.codes):  # deleted between the list and the detail call
                 return None
             raise
         return detail_method, _detail_item(kind, answer, detail_method)

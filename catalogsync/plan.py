@@ -61,8 +61,11 @@ def make_plan(
 ) -> Plan:
     """Diff the selected resources, order them (deletes last, in reverse rank) and fingerprint."""
     desired, seen = selection.narrow(desired, live)
+    if not selection.everything and selection.empty(desired, seen):
+        raise PlanError(f"the selection ({selection}) matches nothing in the catalog or the account")
     result = diff(desired, seen)
     _check_references(result.changes, live)
+    _check_refusals(result.changes)
     if result.conflicts:
         raise PlanError(
             "several live resources share these keys, so none of them can be managed safely: "
@@ -95,6 +98,18 @@ def _check_references(changes: tuple[Change, ...], live: LiveState) -> None:
             "the plan links to resources that neither exist nor are created (left out by --only/--exclude?): "
             + "; ".join(missing)
         )
+
+
+def _check_refusals(changes: tuple[Change, ...]) -> None:
+    """No change the API is known to refuse is planned: it would fail at apply, or never converge."""
+    refused = []
+    for change in changes:
+        kind = BY_NAME[change.kind]
+        reason = None if change.after is None else kind.refusal(change.op, kind.model.live(change.after))
+        if reason:
+            refused.append(f"{change.ref}: {reason}")
+    if refused:
+        raise PlanError("the API would refuse these changes: " + "; ".join(refused))
 
 
 def execution_order(change: Change) -> tuple[int, str]:

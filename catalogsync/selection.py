@@ -29,6 +29,9 @@ class Pattern:
     def matches(self, kind: str, key: str) -> bool:
         return kind == self.kind and fnmatchcase(key, self.glob)
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.glob}"
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -44,6 +47,15 @@ class Selection:
     @property
     def everything(self) -> bool:
         return not self.only and not self.exclude
+
+    def __str__(self) -> str:
+        flags = [f"--only {p}" for p in self.only] + [f"--exclude {p}" for p in self.exclude]
+        return " ".join(flags) or "everything"
+
+    @staticmethod
+    def empty(desired: Catalog, live: LiveState) -> bool:
+        """Whether a narrowed catalog and account hold nothing at all."""
+        return not any(desired.section(k.section) for k in KINDS) and not any(live.resources.values())
 
     def selects(self, kind: str, key: str) -> bool:
         included = not self.only or any(p.matches(kind, key) for p in self.only)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from catalogsync.errors import SettingsError
 
@@ -38,13 +38,21 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--password", help="API password (prefer env TWOCHECKOUT_PASSWORD: flags show in ps)")
     group.add_argument(
         "--sandbox",
-        nargs="?",
-        const=DEFAULT_SANDBOX_DB,
-        metavar="PATH",
-        help=f"run against an embedded sandbox whose state persists in PATH (default {DEFAULT_SANDBOX_DB},"
-        " seeded with the demo account on first use)",
+        action="store_true",
+        help=f"run against an embedded sandbox whose state persists in {DEFAULT_SANDBOX_DB} (seeded with the"
+        " demo account on first use); not with --api-url, --username or --password",
     )
-    group.add_argument("--sandbox-dialect", choices=("lenient", "strict"), default="lenient")
+    group.add_argument(
+        "--sandbox-db",
+        metavar="PATH",
+        help="the embedded sandbox's state in PATH instead (implies --sandbox; a new file is seeded)",
+    )
+    group.add_argument(
+        "--sandbox-dialect",
+        choices=("lenient", "strict"),
+        default="lenient",
+        help="how the embedded sandbox treats fields an update leaves out (default: %(default)s)",
+    )
     group.add_argument(
         "--parallelism",
         type=_positive,
@@ -77,9 +85,35 @@ def resolve(args: argparse.Namespace, base_url: str | None = None) -> Connection
     return Connection(url.rstrip("/"), username, password, args.timeout, args.parallelism, args.log_file)
 
 
+def sandbox_path(args: argparse.Namespace) -> Path | None:
+    """The embedded sandbox's database the flags ask for, or None for a real account."""
+    if getattr(args, "sandbox_db", None):
+        return Path(args.sandbox_db)
+    return Path(DEFAULT_SANDBOX_DB) if getattr(args, "sandbox", False) else None
+
+
+def sandbox_conflicts(args: argparse.Namespace) -> list[str]:
+    """Connection flags given beside ``--sandbox``, which would otherwise be silently ignored."""
+    if sandbox_path(args) is None:
+        return []
+    given = [name for name in ("api_url", "username", "password") if getattr(args, name)]
+    return [f"--{name.replace('_', '-')}" for name in given]
+
+
+class Opened(NamedTuple):
+    """An open client and the address that identifies its account in plans and exports."""
+
+    client: Any
+    address: str
+
+
 @contextmanager
-def open_client(args: argparse.Namespace) -> Iterator[Any]:
-    """A client for the account the flags name; with ``--sandbox`` an embedded sandbox runs meanwhile."""
+def open_client(args: argparse.Namespace) -> Iterator[Opened]:
+    """A client for the account the flags name; with ``--sandbox`` an embedded sandbox runs meanwhile.
+
+    The embedded sandbox's account is identified by its database file, not by its (random) port, so that a
+    plan saved against it applies to it and its export is the same from one run to the next.
+    """
     from catalogsync.api import Client
 
     with _maybe_sandbox(args) as sandbox_url:
@@ -94,20 +128,27 @@ def open_client(args: argparse.Namespace) -> Iterator[Any]:
             log_file=conn.log_file,
             parallelism=conn.parallelism,
         )
+        path = sandbox_path(args)
+        address = f"sandbox {path.resolve()}" if path is not None else conn.base_url
         try:
-            yield client
+            yield Opened(client, address)
         finally:
             client.close()
 
 
 @contextmanager
 def _maybe_sandbox(args: argparse.Namespace) -> Iterator[str | None]:
-    if not getattr(args, "sandbox", None):
+    path = sandbox_path(args)
+    if path is None:
         yield None
         return
     from catalogsync.sandbox import Sandbox
+    from catalogsync.sandbox.state import check_database
 
-    path = Path(args.sandbox)
+    try:
+        check_database(path)
+    except ValueError as error:
+        raise SettingsError(f"--sandbox-db {path}: {error}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     with Sandbox(path, dialect=args.sandbox_dialect, seed="demo") as sandbox:
         yield str(sandbox.url)

@@ -1,8 +1,9 @@
 """Reading every item of a list method: page 1 first, then pages 2..N concurrently, items in page order.
 
-``page_info`` mixes strings and numbers on the real API and may be missing (``list_coupons``): then the first
-response is the only page. The empty-list error (RECORD_NOT_FOUND) is an empty list, also for a page that
-vanished because items were deleted meanwhile.
+``page_info`` mixes strings and numbers on the real API and may be missing (the recorded ``list_coupons``
+answer has none, §8.7): then pages are read one after the other while they come back full, until a short or
+empty page (RECORD_NOT_FOUND), or a page that repeats the one before (a server that ignores ``cur_page``). The
+empty-list error is an empty list, also for a page that vanished because items were deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def list_all(read: Read, method: str, key: str, filters: Mapping[str, Any], para
     if first is None:
         return []
     items = list(items_of(first, key, method))
+    if not isinstance(first.get("page_info"), dict):
+        return _without_page_info(fetch, items, key, method)
     last = page_count(first, PAGESIZE, method)
     if last < 2:
         return items
@@ -48,6 +51,20 @@ def list_all(read: Read, method: str, key: str, filters: Mapping[str, Any], para
             items.extend([] if body is None else items_of(body, key, method))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    return items
+
+
+def _without_page_info(fetch: Callable[[int], Body | None], items: Items, key: str, method: str) -> Items:
+    """The pages after the first, in turn, while each comes back full and new."""
+    page, number = items, 1
+    while len(page) >= PAGESIZE and number < MAX_PAGES:
+        number += 1
+        body = fetch(number)
+        following = [] if body is None else items_of(body, key, method)
+        if following == page:
+            break
+        items.extend(following)
+        page = following
     return items
 
 

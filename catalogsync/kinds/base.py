@@ -172,6 +172,8 @@ class Kind(ABC, Generic[M]):
     key_label: ClassVar[str]
     lookup_verb: ClassVar[str] = "list"
     """Whether :meth:`lookup` answers from ``list_<section>`` or from ``detail_<name>``."""
+    gone: ClassVar[frozenset[str]] = frozenset({"RECORD_NOT_FOUND"})
+    """Error codes of a detail call that mean "no such resource" (it was deleted, or never existed)."""
 
     @abstractmethod
     def resource(self, client: Any) -> Any:
@@ -206,6 +208,10 @@ class Kind(ABC, Generic[M]):
         self, key: str, desired: M, live: WireObject[M], resolve: Resolver
     ) -> list[dict[str, Any]]:
         """Form parameters of the update call(s) that make ``live`` equal ``desired`` (complete)."""
+
+    def refusal(self, op: str, model: M) -> str | None:
+        """Why the API would refuse to ``create`` or ``update`` to ``model`` (a rule of its own), or None."""
+        return None
 
     def delete_params(self, live: WireObject[M]) -> dict[str, str]:
         return {self.id_param: live.id}

@@ -61,6 +61,8 @@ class CouponKind(Kind[Coupon]):
     id_param = "coupon_code"
     key_label = "code"
     lookup_verb = "detail"
+    gone = frozenset({"RECORD_NOT_FOUND", "FORBIDDEN"})
+    """An unknown code answers RECORD_NOT_FOUND, or FORBIDDEN as on the real API (reference §3.25)."""
 
     def resource(self, client: Any) -> Any:
         return client.products.coupons
@@ -73,11 +75,11 @@ class CouponKind(Kind[Coupon]):
         return {"coupon_code": member(item, "coupon_code", text)}
 
     def lookup(self, resource: Any, key: str) -> list[Mapping[str, Any]]:
-        """The coupon's detail; an unknown code answers RECORD_NOT_FOUND (or FORBIDDEN on the real API)."""
+        """The coupon's detail, or nothing for an unknown code (any of :attr:`gone`)."""
         try:
             answer = resource.details(coupon_code=key)
         except ApiError as error:
-            if {"RECORD_NOT_FOUND", "FORBIDDEN"} & set(error.codes):
+            if self.gone & set(error.codes):
                 return []
             raise
         coupon = answer.get("coupon")
@@ -113,6 +115,15 @@ class CouponKind(Kind[Coupon]):
         if model.type != "product" or model.all_products:
             return []
         return [Reference("product", code) for code in model.products]
+
+    def refusal(self, op: str, model: Coupon) -> str | None:
+        discounted = model.percent_off is not None or model.value_off is not None
+        if op == "update" and discounted and model.minimum_purchase is None:
+            return (
+                "the API requires minimum_purchase to update a coupon with a discount:"
+                " declare minimum_purchase (0.00 for none)"
+            )
+        return None
 
     def create_params(self, key: str, model: Coupon, resolve: Resolver) -> dict[str, Any]:
         params: dict[str, Any] = {

@@ -125,6 +125,12 @@ class ProductKind(Kind[Product]):
     def references(self, model: Product) -> list[Reference]:
         return [Reference("option", name) for name in model.options]
 
+    def refusal(self, op: str, model: Product) -> str | None:
+        missing = [name for name in ("weight", "handling") if getattr(model, name) is None]
+        if model.tangible and missing:
+            return f"a tangible product needs weight and handling: declare {' and '.join(missing)}"
+        return None
+
     def create_params(self, key: str, model: Product, resolve: Resolver) -> dict[str, Any]:
         recurring, commission = model.recurring, model.commission
         params: dict[str, Any] = {

@@ -77,6 +77,7 @@ class App:
     base_url: str
     vendor_id: str
     dialect: str = "lenient"
+    coupon_page_info: bool = True
 
     def handle(self, method: str | None, params: Params, authorization: str | None, client_ip: str) -> Reply:
         if not self._authorized(authorization):
@@ -97,6 +98,7 @@ class App:
                     self.username,
                     client_ip,
                     self.vendor_id,
+                    self.coupon_page_info,
                 )
                 return Reply(200, handler(call))
         except wire.ApiFailure as failure:

@@ -21,6 +21,8 @@ class Call:
     username: str
     client_ip: str
     vendor_id: str
+    coupon_page_info: bool = True
+    """Whether ``list_coupons`` answers with ``page_info`` (the recorded real answer has none, §8.7)."""
 
     @property
     def strict(self) -> bool:
@@ -32,16 +34,21 @@ class Call:
         return f"{self.base_url}/{self.method}"
 
     def record(self, param: str, parse: Parser, query: str) -> sqlite3.Row | None:
-        """The row ``query`` finds for the required ``param``; RECORD_NOT_FOUND if none.
+        """The row ``query`` finds for the required ``param``, or None with the problem in the form.
 
-        None when the parameter is missing or invalid (the form has the problem, to report with the others).
+        Every problem is reported together (§8.3): a missing or invalid parameter, or no such record:
+        RECORD_NOT_FOUND, but FORBIDDEN for an unknown coupon code in the strict dialect, as the only live
+        evidence answered (reference §3.25).
         """
         key = self.form.required(param, parse)
         if key is None:
             return None
         row: sqlite3.Row | None = self.db.execute(query, (key,)).fetchone()
         if row is None:
-            raise wire.not_found()
+            if param == "coupon_code" and self.strict:
+                self.form.add(wire.error("FORBIDDEN", "Access denied to coupon."))
+            else:
+                self.form.add(wire.error("RECORD_NOT_FOUND", "Unable to find record."))
         return row
 
     def target(self, param: str, parse: Parser, query: str) -> sqlite3.Row:

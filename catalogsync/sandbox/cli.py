@@ -8,10 +8,12 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
 from catalogsync.sandbox.faults import Faults
 from catalogsync.sandbox.server import DIALECTS, SEEDS, Sandbox
+from catalogsync.sandbox.state import check_database
 
 DEFAULT_PASSWORD = "sandbox"
 
@@ -19,13 +21,21 @@ DEFAULT_PASSWORD = "sandbox"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument(
-        "--port", type=int, default=8484, help="port, 0 for any free one (default: %(default)s)"
+        "--port", type=_port, default=8484, help="port, 0 for any free one (default: %(default)s)"
     )
     parser.add_argument("--db", metavar="PATH", help="SQLite file kept across restarts (default: in memory)")
     parser.add_argument(
         "--dialect", choices=DIALECTS, default="lenient", help="how updates treat omitted fields"
     )
-    parser.add_argument("--seed", choices=SEEDS, default="demo", help="account of a new database")
+    parser.add_argument(
+        "--seed", choices=SEEDS, default="demo", help="account of a new database (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--no-coupon-page-info",
+        dest="coupon_page_info",
+        action="store_false",
+        help="list_coupons answers without page_info, as the recorded real answer does (pages still apply)",
+    )
     parser.add_argument("--username", default="sandbox", help="API username (default: %(default)s)")
     parser.add_argument("--password", default=DEFAULT_PASSWORD, help="API password (default: %(default)s)")
     faults = parser.add_argument_group("fault injection (off by default)")
@@ -34,6 +44,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--fault-rate", type=float, default=0.0, help="share of requests given a fault (0-1)")
     faults.add_argument("--fault-seed", type=int, default=0, help="seed of the fault sequence")
     faults.add_argument("--rate-limit", type=float, metavar="PER_SECOND", help="answer 429 above this rate")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (0 to 65535)")
+    return value
 
 
 def faults_of(args: argparse.Namespace) -> Faults | None:
@@ -49,11 +69,13 @@ def faults_of(args: argparse.Namespace) -> Faults | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl-C or SIGTERM: 0 on a clean stop, 2 for bad flags, 1 when the port is unusable.
+    """Serve until Ctrl-C or SIGTERM: 0 on a clean stop, 1 for bad flags or an unusable port or database.
 
     Signals are only handled on the main thread; called on another thread, it serves until the process ends.
     """
     try:
+        if args.db:
+            check_database(Path(args.db))
         sandbox = Sandbox(
             args.db,
             dialect=args.dialect,
@@ -63,10 +85,11 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             faults=faults_of(args),
+            coupon_page_info=args.coupon_page_info,
         )
     except ValueError as error:
-        sys.stderr.write(f"catalogsync sandbox: {error}\n")
-        return 2
+        sys.stderr.write(f"catalogsync sandbox: {'--db ' + args.db + ' ' if args.db else ''}{error}\n")
+        return 1
     with _stop_on_sigterm() as stop:
         try:
             sandbox.start()

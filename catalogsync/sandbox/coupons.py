@@ -66,6 +66,9 @@ def update_coupon(call: Call) -> wire.JSON:
     links = _read_links(call, _links_of(call.db, existing), clear=call.strict)
     if existing is not None:
         _check_rules(form, row, links)
+    discounted = any(form.params.first(name) for name in ("percentage_off", "value_off"))
+    if call.strict and discounted and not form.params.first("minimum_purchase"):
+        form.missing("minimum_purchase")  # required with a discount (§3.23)
     form.check()
     assert code is not None  # otherwise coupon_code was reported missing
     _delete(call.db, code)
@@ -86,15 +89,15 @@ def detail_coupon(call: Call) -> wire.JSON:
 
 
 def list_coupons(call: Call) -> wire.JSON:
-    """Paginated like the other lists (§8.7), ordered by code; items have no ``product``."""
+    """Paginated like the other lists (§8.7), ordered by code; items have no ``product``. Without
+    ``page_info`` when the sandbox is told to answer as the recorded example does (pages still apply)."""
     page = read_page(call.form, (), ())
     call.form.check()
     info, codes = page_ids(call.db, page, call.url, TABLE, (), ())
     rows = rows_by_id(call.db, TABLE, codes)
+    paging = {"page_info": info} if call.coupon_page_info else {}
     return wire.ok(
-        "Coupon information retrieved successfully.",
-        coupon=[wire.coupon_item(r) for r in rows],
-        page_info=info,
+        "Coupon information retrieved successfully.", coupon=[wire.coupon_item(r) for r in rows], **paging
     )
 
 

@@ -99,12 +99,12 @@ class Form:
         self.errors: list[wire.JSON] = []
 
     def missing(self, name: str) -> None:
-        self._add(wire.missing(name))
+        self.add(wire.missing(name))
 
     def invalid(self, name: str, message: str | None = None) -> None:
-        self._add(wire.invalid(name, message))
+        self.add(wire.invalid(name, message))
 
-    def _add(self, error: wire.JSON) -> None:
+    def add(self, error: wire.JSON) -> None:
         """Record a problem; one per parameter (the first found)."""
         if all(e.get("parameter") != error["parameter"] for e in self.errors):
             self.errors.append(error)
@@ -146,6 +146,7 @@ class Form:
         return parsed
 
     def check(self) -> None:
-        """Raise every problem found so far as one 400 answer."""
+        """Raise every problem found so far as one answer: 403 when access is denied, else 400 (§8.3)."""
         if self.errors:
-            raise wire.ApiFailure(400, self.errors)
+            denied = any(e["code"] == "FORBIDDEN" for e in self.errors)
+            raise wire.ApiFailure(403 if denied else 400, self.errors)

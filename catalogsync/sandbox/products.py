@@ -67,7 +67,7 @@ def create_product(call: Call) -> wire.JSON:
     form = call.form
     row = {**CREATED, **_read_fields(form, required=True)}
     options, categories = _read_links(call)
-    _check_rules(form, row)
+    _check_rules(form, row, strict=call.strict)
     form.check()
     product_id, assigned = next_id(call.db), next_assigned(call.db)
     row.update(product_id=product_id, assigned_product_id=assigned, name_folded=row["name"].casefold())
@@ -89,7 +89,7 @@ def update_product(call: Call) -> wire.JSON:
     options, categories = _read_links(call)
     row = {**(dict(existing) if existing is not None and not call.strict else CLEARED), **sent}
     if existing is not None:
-        _check_rules(form, row)
+        _check_rules(form, row, strict=call.strict)
     form.check()
     assert existing is not None  # otherwise product_id was reported missing or invalid
     changes = {name: row[name] for name in FIELDS} | {"name_folded": row["name"].casefold()}
@@ -157,15 +157,18 @@ def _read_fields(form: Form, *, required: bool) -> dict[str, Any]:
     sent: dict[str, Any] = {}
     for name, parse in FIELDS.items():
         value = form.required(name, parse) if required and name in REQUIRED else form.field(name, parse)
-        if value is not UNSET:
+        if value is None and name in REQUIRED:  # sent empty: a name and a price cannot be cleared
+            form.missing(name)
+        elif value is not UNSET:
             sent[name] = 0 if value is None and name in FLAGS else value
     return sent
 
 
-def _check_rules(form: Form, row: dict[str, Any]) -> None:
-    """Tangible needs weight; recurring needs recurrence and duration; commission needs type and amount."""
+def _check_rules(form: Form, row: dict[str, Any], *, strict: bool) -> None:
+    """Tangible needs weight (strict: and handling, §3.12); recurring needs recurrence and duration;
+    commission needs type and amount."""
     for switch, needed in (
-        ("tangible", ("weight",)),
+        ("tangible", ("weight", "handling") if strict else ("weight",)),
         ("recurring", ("recurrence", "duration")),
         ("commission", ("commission_type", "commission_amount")),
     ):

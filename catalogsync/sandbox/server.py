@@ -79,6 +79,7 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         faults: Faults | None = None,
+        coupon_page_info: bool = True,
     ) -> None:
         if seed not in SEEDS:
             raise ValueError(f"seed must be one of {', '.join(SEEDS)}")
@@ -86,6 +87,7 @@ class Sandbox:
         self._db, self._seed = db, seed
         self._username, self._password = username, password
         self._dialect, self._faults = dialect, faults
+        self._coupon_page_info = coupon_page_info
         self.host, self._port = host, port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -105,7 +107,9 @@ class Sandbox:
             store.close()
             raise
         self._port = server.server_port
-        app = App(store, self._username, self._password, self.url, vendor_id, self._dialect)
+        app = App(
+            store, self._username, self._password, self.url, vendor_id, self._dialect, self._coupon_page_info
+        )
         handler.runtime = self._runtime = Runtime(app, Injector(self._faults))
         self._store, self._server = store, server
         self._thread = threading.Thread(

@@ -51,6 +51,31 @@ CREATE TABLE IF NOT EXISTS sales (
 """
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_database(path: Path) -> None:
+    """Refuse, without touching it, a path that is neither new nor a sandbox's database (ValueError)."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise ValueError("is a folder, not a sandbox database file")
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+        if header != SQLITE_HEADER:
+            raise ValueError("is not a sandbox database (not an SQLite file); it was left as it is")
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error) as error:
+        raise ValueError(f"cannot be read as a sandbox database ({error})") from None
+    if not {"documents", "products", "options", "coupons"} <= tables:
+        raise ValueError("is an SQLite file but not a sandbox database; it was left as it is")
+
+
 class Store:
     """The sandbox's database; ``path=None`` keeps it in memory."""
 

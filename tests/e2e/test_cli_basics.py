@@ -18,18 +18,38 @@ COMMANDS = ["validate", "plan", "apply", "export", "schema", "sandbox"]
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main([command, "--help"])
-    assert exit_info.value.code == 0
+    assert main([command, "--help"]) == 0
     out = capsys.readouterr().out
     assert "example:" in out
     assert f"catalogsync {command}" in out
 
 
 def test_version(capsys):
-    with pytest.raises(SystemExit):
-        main(["--version"])
+    assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"catalogsync {__version__}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan"],
+        ["plan", "c.yaml", "--detailed-exitcode", "--frobnicate"],
+        ["plna", "c.yaml"],
+        ["plan", "c.yaml", "--format", "yaml"],
+        ["plan", "c.yaml", "--parallelism", "0"],
+        ["sandbox", "--port", "99999"],
+        ["sandbox", "--port", "http"],
+    ],
+)
+def test_usage_errors_exit_1_with_the_usage_line(argv, capsys):
+    """Exit 2 means "changes present" under --detailed-exitcode: a typo must not read as drift."""
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    usage, error = captured.err.strip().splitlines()[-2:]
+    assert usage.startswith("usage: catalogsync") or "usage:" in captured.err
+    assert error.startswith("catalogsync") and ": error: " in error
+    assert "Traceback" not in captured.err
 
 
 def test_schema_is_json_and_validates_the_example(cli):

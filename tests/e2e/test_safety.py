@@ -135,14 +135,6 @@ def test_failed_change_exit_1_and_dependants_skipped(sandbox, cli, write):
     assert "create product FINE" in result.out.split("Failed")[0]
 
 
-def test_embedded_sandbox_mode_persists(cli, write, tmp_path):
-    db = str(tmp_path / "state" / "sandbox.sqlite3")
-    path = write(CATALOG)
-    assert cli(None, "plan", path, "--sandbox", db, "--detailed-exitcode").code == 2
-    assert cli(None, "apply", path, "--sandbox", db, "--yes").code == 0
-    assert cli(None, "plan", path, "--sandbox", db, "--detailed-exitcode").code == 0
-
-
 def test_validate(cli, write):
     assert cli(None, "validate", "examples/catalog.yaml").code == 0
     bad = write("products:\n  X: {name: x, price: 1, colour: red}\n  X: {name: y, price: 2}\n")

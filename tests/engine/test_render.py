@@ -25,7 +25,9 @@ def sample_plan():
             "MUG": {"name": "Mug", "price": "9.00"},
             "OLD": {"name": "Old", "price": "1.00"},
         },
-        coupons={"SALE10": {"type": "sale", "percent_off": 10, "expires": "2027-08-31"}},
+        coupons={
+            "SALE10": {"type": "sale", "percent_off": 10, "minimum_purchase": "0.00", "expires": "2027-08-31"}
+        },
     )
     desired = catalog(
         settings={"prune": {"products": True}},
@@ -35,7 +37,7 @@ def sample_plan():
         products={
             "TEE": {"name": "Tee", "price": "24.00", "options": ["Size"], "categories": [17, 21]},
             "MUG": {"name": "Mug", "price": "9.00", "description": "Ceramic \u2615"},
-            "CAP": {"name": "Cap", "price": "12.50", "tangible": True, "weight": "0.20"},
+            "CAP": {"name": "Cap", "price": "12.50", "tangible": True, "weight": "0.20", "handling": "0.00"},
         },
         coupons={
             "SALE10": {"type": "sale", "percent_off": 15, "expires": "2027-08-31"},

@@ -143,7 +143,9 @@ def test_changing_type_away_from_product_drops_the_links(api: Api) -> None:
 def test_strict_update_needs_type_and_clears_omitted(sandbox: Sandbox, api: Api) -> None:
     sandbox.dialect = "strict"
     assert api.errors("products/update_coupon", coupon_code="APITEST002") == [("PARAMETER_MISSING", "type")]
-    api.ok("products/update_coupon", coupon_code="APITEST002", type="sale", value_off="3")
+    api.ok(
+        "products/update_coupon", coupon_code="APITEST002", type="sale", value_off="3", minimum_purchase="1"
+    )
     coupon = detail(api, "APITEST002")
     assert (
         coupon["percentage_off"],
@@ -153,12 +155,11 @@ def test_strict_update_needs_type_and_clears_omitted(sandbox: Sandbox, api: Api)
     ) == (
         None,
         "3.00",
-        None,
+        "1.00",
         "2012-12-31",
     )
-    assert api.errors("products/update_coupon", coupon_code="COUPON", type="product", percentage_off="5") == [
-        ("PARAMETER_MISSING", "product_id")
-    ]
+    params = {"coupon_code": "COUPON", "type": "product", "percentage_off": "5", "minimum_purchase": "1"}
+    assert api.errors("products/update_coupon", **params) == [("PARAMETER_MISSING", "product_id")]
 
 
 def test_rename_with_new_code_keeps_links(api: Api) -> None:
@@ -173,7 +174,7 @@ def test_rename_with_new_code_keeps_links(api: Api) -> None:
 
 def test_unknown_code(api: Api) -> None:
     for method in ("products/detail_coupon", "products/update_coupon", "products/delete_coupon"):
-        assert api.errors(method, coupon_code="NOPE") == [("RECORD_NOT_FOUND", None)]
+        assert api.errors(method, coupon_code="NOPE", type="shipping") == [("RECORD_NOT_FOUND", None)]
     assert api.errors("products/detail_coupon") == [("PARAMETER_MISSING", "coupon_code")]
 
 

@@ -192,7 +192,7 @@ def test_cli_stops_cleanly_on_ctrl_c() -> None:
 def test_cli_refuses_bad_fault_flags() -> None:
     process, banner = serve("--fault-rate", "2")
     _, err = process.communicate(timeout=30)
-    assert (process.returncode, banner) == (2, "")
+    assert (process.returncode, banner) == (1, "")
     assert "fault_rate" in err
 
 

@@ -1,0 +1,88 @@
+"""Where an independent client driving the sandbox found it kinder than the vendor: each answer below follows
+reference §3 and the stricter-reading rule of §8, in the dialect named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from catalogsync.api import Client
+from catalogsync.sandbox import Sandbox
+from tests.sandbox.sandbox_support import Api
+
+PRODUCT = "4274737762"  # OP-T in the demo account
+
+
+@pytest.fixture(params=["lenient", "strict"])
+def any_api(request: pytest.FixtureRequest, make_sandbox) -> Iterator[Api]:
+    client = Api(make_sandbox(seed="demo", dialect=request.param).url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def strict_api(make_sandbox) -> Iterator[Api]:
+    client = Api(make_sandbox(seed="demo", dialect="strict").url)
+    yield client
+    client.close()
+
+
+@pytest.mark.parametrize("field", ["name", "price"])
+def test_update_product_with_an_empty_name_or_price_is_a_missing_parameter(any_api: Api, field: str) -> None:
+    params = {"product_id": PRODUCT, "name": "OPTION TEST", "price": "100.00", field: ""}
+    assert any_api.errors("products/update_product", **params) == [("PARAMETER_MISSING", field)]
+
+
+def test_every_problem_is_reported_with_a_missing_record(any_api: Api) -> None:
+    errors = any_api.errors("products/update_product", product_id="1", name="x", price="x")
+    assert sorted(errors, key=str) == [("PARAMETER_INVALID", "price"), ("RECORD_NOT_FOUND", None)]
+
+
+def test_an_unknown_coupon_code_is_forbidden_in_the_strict_dialect(strict_api: Api) -> None:
+    for method in ("products/detail_coupon", "products/update_coupon", "products/delete_coupon"):
+        params = {"coupon_code": "NOPE", "type": "shipping"}
+        assert strict_api.errors(method, status=403, **params) == [("FORBIDDEN", None)]
+
+
+def test_update_coupon_with_a_discount_needs_minimum_purchase_in_the_strict_dialect(strict_api: Api) -> None:
+    params = {"coupon_code": "COUPON", "type": "product", "date_expire": "2030-01-01", "select_all": "1"}
+    for discount in ({"percentage_off": "10"}, {"value_off": "1.00"}):
+        errors = strict_api.errors("products/update_coupon", **params, **discount)
+        assert errors == [("PARAMETER_MISSING", "minimum_purchase")]
+        assert strict_api.ok("products/update_coupon", **params, **discount, minimum_purchase="0.00")
+
+
+def test_a_tangible_product_needs_handling_in_the_strict_dialect(strict_api: Api) -> None:
+    """Sent empty on create, or left out of a strict update (which clears it); left out of a create it is
+    0.00, as in every recorded product."""
+    product = {"name": "Box", "price": "5.00", "tangible": "1", "weight": "1.00"}
+    errors = strict_api.errors("products/create_product", **product, handling="")
+    assert errors == [("PARAMETER_MISSING", "handling")]
+    update = {"product_id": PRODUCT, **product}
+    assert strict_api.errors("products/update_product", **update) == [("PARAMETER_MISSING", "handling")]
+    assert strict_api.ok("products/create_product", **product)
+
+
+def test_list_coupons_can_answer_without_page_info(make_sandbox) -> None:
+    api = Api(make_sandbox(seed="demo", coupon_page_info=False).url)
+    try:
+        body = api.ok("products/list_coupons")
+        assert "page_info" not in body and body["coupon"]
+    finally:
+        api.close()
+
+
+@pytest.mark.parametrize("count", [100, 250])
+def test_the_client_reads_every_page_of_coupons_without_page_info(make_sandbox, count: int) -> None:
+    """Full pages are followed by the next one until a short or empty page; exactly the pages needed."""
+    sandbox: Sandbox = make_sandbox(seed="empty", coupon_page_info=False)
+    with Client(sandbox.url, "sandbox", "sandbox") as client:
+        for number in range(count):
+            client.products.coupons.create(
+                coupon_code=f"C{number:04}", type="shipping", date_expire="2030-01-01"
+            )
+        sandbox.reset_stats()
+        codes = [c["coupon_code"] for c in client.products.coupons.list_all()]
+    assert codes == [f"C{number:04}" for number in range(count)]
+    assert sandbox.stats()["by_method"] == {"products/list_coupons": count // 100 + 1}
