@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from catalogsync import __version__
-from catalogsync.errors import CatalogError, CatalogsyncError, StalePlanError
+from catalogsync.errors import CatalogError, CatalogsyncError, SettingsError, StalePlanError
 from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.fetch import fetch
+from catalogsync.kinds import KINDS
 from catalogsync.live import LiveState
+from catalogsync.outputs import check_output, write_whole
 from catalogsync.plan import (
     Plan,
     catalog_digest,
@@ -32,7 +34,15 @@ from catalogsync.progress import progress
 from catalogsync.render import render, render_text
 from catalogsync.selection import Selection
 from catalogsync.settings import add_connection_arguments, open_client, sandbox_conflicts
-from catalogsync.terminal import Console, confirm, format_report, stop_on_signals
+from catalogsync.terminal import (
+    LISTED,
+    Console,
+    confirm,
+    format_report,
+    report_json,
+    stop_on_signals,
+    work_done,
+)
 
 EXIT_CHANGES = 2
 EXIT_USAGE = 1
@@ -71,39 +81,50 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"catalogsync {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail on stderr")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only results and errors")
-    parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR set)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_output_arguments(parser, default=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
+        sub = commands.add_parser(
             name,
             help=help_text,
             description=help_text,
             epilog=f"example:\n  {EXAMPLES[name]}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        if name in ("plan", "apply", "export"):  # their output can be made quieter, louder or plain
+            add_output_arguments(sub, default=False, colour=name != "export")
+        return sub
 
     validate = command("validate", "check a catalog file offline; every problem in one pass")
-    validate.add_argument("catalogs", metavar="FILE", nargs="+")
+    validate.add_argument("catalogs", metavar="FILE", nargs="+", help="catalog files to check")
 
     plan = command("plan", "show what apply would change in the account")
-    plan.add_argument("catalog", metavar="FILE")
+    plan.add_argument("catalog", metavar="FILE", help="the catalog file")
     plan.add_argument("--out", metavar="PLAN", help="save the plan for a later 'apply PLAN'")
-    plan.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    plan.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text for a terminal, markdown for a pull request, json for programs (default: %(default)s)",
+    )
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes")
     plan.add_argument("--force", action="store_true", help="do not fail on safety thresholds")
+    add_show_unmanaged(plan)
     add_selection_arguments(plan)
     add_connection_arguments(plan)
 
     apply = command("apply", "make the account match a catalog or a saved plan")
-    apply.add_argument("target", metavar="FILE|PLAN")
+    apply.add_argument("target", metavar="FILE|PLAN", help="a catalog file, or a plan saved by 'plan --out'")
     apply.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     apply.add_argument("--force", action="store_true", help="go past safety thresholds")
     apply.add_argument(
         "--catalog", metavar="FILE", help="catalog of a saved plan (default: the path it records)"
     )
+    apply.add_argument(
+        "--report", metavar="FILE", help="write the whole outcome as JSON (every change, its status and id)"
+    )
+    add_show_unmanaged(apply)
     add_selection_arguments(apply)
     add_connection_arguments(apply)
 
@@ -117,6 +138,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox_cli.add_arguments(command("sandbox", "serve a local sandbox of the 2Checkout admin API"))
     return parser
+
+
+def add_output_arguments(parser: argparse.ArgumentParser, *, default: bool, colour: bool = True) -> None:
+    """``-v``, ``-q`` and ``--no-color``, before the command or after it (only given values override)."""
+    unset: dict[str, Any] = {} if default else {"default": argparse.SUPPRESS}
+    verbose = {"default": 0} if default else unset
+    parser.add_argument("-v", "--verbose", action="count", help="more detail (repeatable)", **verbose)
+    parser.add_argument("-q", "--quiet", action="store_true", help="only results and errors", **unset)
+    if colour:
+        parser.add_argument(
+            "--no-color", action="store_true", help="no colour (also: NO_COLOR set, TERM=dumb)", **unset
+        )
+
+
+def add_show_unmanaged(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-unmanaged",
+        action="store_true",
+        help="list every resource left alone (default: counted by kind and reason, a few named)",
+    )
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
@@ -133,14 +174,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        if args.quiet and args.verbose:
+            parser.error("-q and -v ask for less and more output: give one of them")
         conflicts = sandbox_conflicts(args)
         if conflicts:
             joined = ", ".join(conflicts)
             parser.error(f"--sandbox runs an embedded sandbox: it cannot be combined with {joined}")
     except SystemExit as stop:  # --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
-    colour = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    console = Console(-1 if args.quiet else args.verbose, colour)
+    console = Console(-1 if args.quiet else args.verbose, _colour(args))
     handler: Callable[[argparse.Namespace, Console], int] = COMMANDS[args.command]
     try:
         return handler(args, console)
@@ -152,14 +197,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _colour(args: argparse.Namespace) -> bool:
+    """Colour on a terminal, unless --no-color, NO_COLOR set to anything (no-color.org) or TERM=dumb."""
+    if args.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
 def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from catalogsync.loader import load
 
     invalid = 0
     for path in args.catalogs:
         try:
+            _refuse_saved_plan(path)
             catalog = load(path)
-        except CatalogError as error:
+        except (CatalogError, SettingsError) as error:
             console.error(str(error))
             invalid += 1
             continue
@@ -171,15 +224,35 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
 def _read_catalog(path: str) -> tuple[Any, str]:
     from catalogsync.loader import load
 
+    _refuse_saved_plan(path)
     catalog = load(path)
     return catalog, catalog_digest(Path(path).read_bytes())
 
 
+def _refuse_saved_plan(path: str) -> None:
+    if saved_plan(path) is not None:
+        raise SettingsError(
+            f"{path}: this is a saved plan, not a catalog; apply it with: catalogsync apply {path}"
+        )
+
+
 def _read_live(client: Any, address: str, console: Console) -> LiveState:
     console.debug(f"reading the account at {address}")
-    with progress(
-        sys.stderr, "Reading the account (requests)", lambda: client.requests_made, enabled=console.chatty
-    ):
+
+    def total() -> int | None:
+        """Known once page 1 of every list has told its size (the details follow from the items)."""
+        expected, lists = client.requests_expected
+        return max(expected + 1, client.requests_made) if lists >= len(KINDS) else None  # + company info
+
+    reading = progress(
+        sys.stderr,
+        "Reading the account",
+        lambda: client.requests_made,
+        total=total,
+        unit=" requests",
+        enabled=console.chatty,
+    )
+    with reading:
         return fetch(client, base_url=address)
 
 
@@ -189,11 +262,13 @@ def _plan(catalog: Any, digest: str, catalog_path: str, live: LiveState, selecti
 
 
 def cmd_plan(args: argparse.Namespace, console: Console) -> int:
+    check_output("--out", args.out)
     selection = Selection.parse(args.only, args.exclude)
     catalog, digest = _read_catalog(args.catalog)
     with open_client(args) as (client, address):
         plan = _plan(catalog, digest, args.catalog, _read_live(client, address, console), selection)
-    console.out(render(plan, args.format, colour=console.colour))
+    show = args.show_unmanaged or console.verbosity > 0
+    console.out(render(plan, args.format, colour=console.colour, show_unmanaged=show))
     if args.out:
         save_plan(plan, args.out)
         console.info(f"Plan saved to {args.out}; apply it with: catalogsync apply {args.out}")
@@ -202,11 +277,17 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_apply(args: argparse.Namespace, console: Console) -> int:
+    check_output("--report", args.report)
     saved = saved_plan(args.target)
     if saved and (args.only or args.exclude):
         raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
     selection = Selection.parse(args.only, args.exclude)
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
+    if saved and not args.catalog and not Path(catalog_path).is_file():
+        raise SettingsError(
+            f"the plan's catalog {catalog_path} (its path when the plan was made) is not found from here:"
+            " give it with --catalog FILE"
+        )
     catalog, digest = _read_catalog(catalog_path)
     with open_client(args) as (client, address):
         live = _read_live(client, address, console)
@@ -215,7 +296,7 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             plan = saved
         else:
             plan = _plan(catalog, digest, catalog_path, live, selection)
-            console.out(render_text(plan, colour=console.colour))
+            console.out(_shown_before_apply(plan, args, console))
         check_safety(plan, catalog.settings.safety, force=args.force)
         if plan.empty:
             if saved:
@@ -225,8 +306,23 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             console.info("Apply cancelled; nothing was changed.")
             return 1
         report = _execute(plan, live, client, console)
-    console.out(format_report(report))
+    if args.report:
+        write_whole(args.report, report_json(report))
+        console.info(f"Report written to {args.report}")
+    console.out(("" if saved else "\n") + format_report(report, full=console.verbosity > 0))
     return 0 if report.ok else 1
+
+
+def _shown_before_apply(plan: Plan, args: argparse.Namespace, console: Console) -> str:
+    """Every change in full before the question; with --yes (unattended) a summary of a large plan (the
+    changes in full with -v; every outcome is in --report)."""
+    verbose = console.verbosity > 0
+    return render_text(
+        plan,
+        colour=console.colour,
+        show_unmanaged=args.show_unmanaged or verbose,
+        brief=args.yes and not verbose and len(plan.changes) > LISTED,
+    )
 
 
 def _refuse_if_stale(plan: Plan, live: LiveState, digest: str) -> None:
@@ -238,8 +334,9 @@ def _refuse_if_stale(plan: Plan, live: LiveState, digest: str) -> None:
 def _execute(plan: Plan, live: LiveState, client: Any, console: Console) -> ApplyReport:
     """Apply with progress on stderr; Ctrl-C or SIGTERM stop it cleanly."""
     outcomes: list[Outcome] = []
+
     counter = progress(
-        sys.stderr, "Applying", lambda: len(outcomes), total=len(plan.changes), enabled=console.chatty
+        sys.stderr, "Applying", lambda: work_done(outcomes), total=len(plan.changes), enabled=console.chatty
     )
     with stop_on_signals() as stop, counter:
         return execute(
@@ -250,10 +347,11 @@ def _execute(plan: Plan, live: LiveState, client: Any, console: Console) -> Appl
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
     from catalogsync.export import export_text
 
+    check_output("-o", args.output)
     with open_client(args) as (client, address):
         text = export_text(_read_live(client, address, console))
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_whole(args.output, text)
         console.info(f"Wrote {args.output}")
     else:
         console.out(text)

@@ -8,7 +8,7 @@ a message and an exit code in one place (``catalogsync.cli``)::
     +-- SettingsError                connection settings missing or unsafe
     +-- ClientError                  anything the API client raises
     |   +-- ApiError                 the vendor answered with errors: method, HTTP status, every vendor error
-    |   +-- TransportError           no usable answer: connection failure, timeout, non-JSON body
+    |   +-- TransportError           no usable answer: cannot connect, connection lost, timeout, non-JSON body
     +-- PlanError                    a plan cannot be made or used
     |   +-- SafetyError              refused by a safety rule (exit 3)
     |   +-- StalePlanError           saved plan no longer matches the account or catalog (exit 4)
@@ -92,13 +92,21 @@ class VendorError:
 
 
 class ApiError(ClientError):
-    """The API answered with an error: the method, the HTTP status and every vendor error."""
+    """The API answered with an error: the method, the HTTP status and every vendor error.
 
-    def __init__(self, *, method: str, status: int, errors: Sequence[VendorError]) -> None:
+    ``hint`` (in parentheses at the end of the message) says what to check when the status points at the
+    settings rather than the call: a 404 for an unknown method (the base URL), a 401 (the credentials).
+    """
+
+    def __init__(
+        self, *, method: str, status: int, errors: Sequence[VendorError], hint: str | None = None
+    ) -> None:
         self.status = status
         self.errors = list(errors)
+        self.hint = hint
         detail = "; ".join(str(e) for e in self.errors) or "no error details in the response"
-        super().__init__(f"{method} failed with HTTP {status}: {detail}", method=method)
+        suffix = f" ({hint})" if hint else ""
+        super().__init__(f"{method} failed with HTTP {status}: {detail}{suffix}", method=method)
 
     @property
     def codes(self) -> list[str]:
@@ -106,10 +114,17 @@ class ApiError(ClientError):
 
 
 class TransportError(ClientError):
-    """No usable response: the request may or may not have reached the API."""
+    """No usable response: the request may or may not have reached the API.
 
-    def __init__(self, message: str, *, method: str, status: int | None = None) -> None:
+    ``unreachable`` is true when no connection could be made (refused, name not resolved, no connection
+    within the timeout): then the request certainly did not reach the API.
+    """
+
+    def __init__(
+        self, message: str, *, method: str, status: int | None = None, unreachable: bool = False
+    ) -> None:
         self.status = status
+        self.unreachable = unreachable
         super().__init__(f"{method}: {message}", method=method)
 
 

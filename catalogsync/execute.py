@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Literal
 
@@ -36,6 +36,8 @@ class Outcome:
     change: Change
     status: Status
     detail: str = ""
+    vendor_id: str | None = None
+    """The id of the resource the change created or touched, where known."""
 
 
 @dataclass
@@ -64,6 +66,10 @@ class Ids:
     def resolve(self, kind: str, key: str) -> str:
         with self._lock:
             return self._ids[(kind, key)]
+
+    def find(self, kind: str, key: str) -> str | None:
+        with self._lock:
+            return self._ids.get((kind, key))
 
     def record(self, kind: str, key: str, vendor_id: str) -> None:
         with self._lock:
@@ -97,7 +103,9 @@ def execute(
             futures = [pool.submit(_guarded, runner, c, _blocker(needs[c.ref], done), stop) for c in level]
             for future in futures:
                 outcome = future.result()
-                done[outcome.change.ref] = outcome
+                change = outcome.change
+                outcome = replace(outcome, vendor_id=runner.ids.find(change.kind, change.key))
+                done[change.ref] = outcome
                 report.outcomes.append(outcome)
                 if on_outcome:
                     on_outcome(outcome)

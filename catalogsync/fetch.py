@@ -47,7 +47,7 @@ def fetch(client: Any, *, base_url: str) -> LiveState:
 def _read_kind(client: Any, kind: AnyKind, pool: ThreadPoolExecutor) -> list[Sourced]:
     resource = kind.resource(client)
     listed = [(method_of(kind, "list"), item) for item in resource.list_all()]
-    return complete(resource, kind, listed, pool.submit)
+    return complete(resource, kind, listed, pool.submit, getattr(client, "expect", lambda requests: None))
 
 
 def method_of(kind: AnyKind, verb: str) -> str:
@@ -60,8 +60,11 @@ def complete(
     kind: AnyKind,
     listed: Iterable[Sourced],
     submit: Callable[..., Future[Any]],
+    expect: Callable[[int], None] = lambda requests: None,
 ) -> list[Sourced]:
-    """Replace list items that lack data by their detail, fetched concurrently; keep the list order."""
+    """Replace list items that lack data by their detail, fetched concurrently; keep the list order.
+
+    ``expect`` hears how many detail reads are coming, before they start (for the progress count)."""
     detail_method = method_of(kind, "detail")
 
     def detail(params: dict[str, str]) -> Sourced | None:
@@ -73,12 +76,12 @@ def complete(
             raise
         return detail_method, _detail_item(kind, answer, detail_method)
 
-    def start(method: str, item: Any) -> Future[Any] | Sourced:
-        if not checked(kind, method, item, kind.list_needs_detail):
-            return method, item
-        return submit(detail, checked(kind, method, item, kind.detail_params))
+    def start(method: str, item: Any, needed: bool) -> Future[Any] | Sourced:
+        return submit(detail, checked(kind, method, item, kind.detail_params)) if needed else (method, item)
 
-    futures = [start(method, item) for method, item in listed]
+    needs = [(method, item, checked(kind, method, item, kind.list_needs_detail)) for method, item in listed]
+    expect(sum(needed for _, _, needed in needs))
+    futures = [start(*need) for need in needs]
     sourced = [f.result() if isinstance(f, Future) else f for f in futures]
     return [s for s in sourced if s is not None]
 

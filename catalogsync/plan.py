@@ -13,6 +13,7 @@ from catalogsync.diff import Change, FieldChange, Unmanaged, diff
 from catalogsync.errors import PlanError, SafetyError
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState, Stray, fingerprint
+from catalogsync.outputs import write_whole
 from catalogsync.selection import Selection
 
 EVERYTHING = Selection()
@@ -144,7 +145,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
 
 def save_plan(plan: Plan, path: str | Path) -> None:
     text = json.dumps(plan_to_json(plan), indent=2, sort_keys=True) + "\n"
-    Path(path).write_text(text, encoding="utf-8")
+    write_whole(str(path), text)
 
 
 def load_plan(path: str | Path) -> Plan:

@@ -19,12 +19,14 @@ def progress(
     label: str,
     count: Callable[[], int],
     *,
-    total: int | None = None,
+    unit: str = "",
+    total: int | Callable[[], int | None] | None = None,
     enabled: bool = True,
     delay: float = 1.0,
     log_every: float = 10.0,
 ) -> Iterator[None]:
-    """Show ``label: N[/total]`` while the block runs, once it has run for ``delay`` seconds."""
+    """Show ``label: N[/total]`` while the block runs, once it has run for ``delay`` seconds; ``total`` may be
+    a function, None until the total is known."""
     if not enabled:
         yield
         return
@@ -33,7 +35,8 @@ def progress(
     shown = threading.Event()
 
     def line() -> str:
-        return f"{label}: {count()}" + (f"/{total}" if total is not None else "")
+        known = total() if callable(total) else total
+        return f"{label}: {count():,}" + (f"/{known:,}" if known is not None else "") + unit
 
     def tick() -> None:
         if done.wait(delay):

@@ -12,6 +12,10 @@ from catalogsync.diff import Change
 from catalogsync.plan import FORMAT_VERSION, Plan
 
 MARKDOWN_LIMIT = 60_000
+EXAMPLES = 3
+"""Examples shown per group of a summary (resources left alone, changes of an unattended apply)."""
+MARKDOWN_SAMPLE = 50
+"""Resources left alone listed in the collapsed sample of a Markdown plan."""
 AMOUNT = re.compile(r"^\d+\.\d\d$")
 """Amounts travel as strings with two decimals; they are shown as numbers."""
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
@@ -38,7 +42,7 @@ def rows(plan: Plan) -> list[Row]:
 def summary(plan: Plan) -> str:
     if plan.empty:
         return "No changes. The account matches the catalog."
-    counts = ", ".join(f"{plan.count(op)} to {op}" for op in SYMBOLS)
+    counts = ", ".join(f"{plan.count(op):,} to {op}" for op in SYMBOLS)
     return f"Plan: {counts}."
 
 
@@ -100,19 +104,83 @@ def _others(plan: Plan) -> list[str]:
     return lines
 
 
-def render_text(plan: Plan, *, colour: bool = False) -> str:
+def left_alone_groups(plan: Plan) -> dict[tuple[str, str], list[str]]:
+    """What a plan leaves alone, by (kind, reason): keys, or ids of resources without a usable key."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in plan.unmanaged:
+        reason = "kept: still linked" if item.reason.startswith("not deleted") else item.reason
+        groups.setdefault((item.kind, reason), []).append(item.key)
+    for stray in plan.strays:
+        reason = "sharing a key with another" if stray.reason == "duplicate" else "without a key"
+        groups.setdefault((stray.kind, reason), []).append(
+            f"id {stray.id} {stray.label or 'without a name'!r}"
+        )
+    return groups
+
+
+def grouped(label: str, names: list[str]) -> str:
+    """``label: first, second, third and N more``."""
+    shown = ", ".join(names[:EXAMPLES])
+    if len(names) > EXAMPLES:
+        shown += f" and {len(names) - EXAMPLES:,} more"
+    return f"{label}: {shown}"
+
+
+def counted(count: int, kind: str, what: str = "") -> str:
+    """``1 product``, ``2,100 products not in the catalog``."""
+    return f"{count:,} {kind}{'' if count == 1 else 's'}" + (f" {what}" if what else "")
+
+
+def _left_alone_text(plan: Plan, *, full: bool) -> list[str]:
+    others = _others(plan)
+    if not others:
+        return []
+    if full:
+        return ["", f"Left alone ({len(others):,}):", *(f"    {line}" for line in others)]
+    lines = ["", f"Left alone ({len(others):,}; all of them with --show-unmanaged or -v):"]
+    for (kind, reason), names in left_alone_groups(plan).items():
+        lines.append(f"    {grouped(counted(len(names), kind, reason), names)}")
+    if plan.strays:
+        lines.append("    (catalogsync manages resources by key: docs/catalog.md, 'Adopting resources')")
+    return lines
+
+
+def render_text(
+    plan: Plan, *, colour: bool = False, show_unmanaged: bool = False, brief: bool = False
+) -> str:
+    """Every change in full (``brief``: counted by kind, the risky ones named), then the resources left alone
+    summarised by kind and reason (listed one by one with ``show_unmanaged``)."""
+
     def paint(op: str, text: str) -> str:
         return f"\x1b[{COLOURS[op]}m{text}\x1b[0m" if colour else text
 
     out: list[str] = []
-    for row in rows(plan):
-        out.append(paint(row.op, f"{SYMBOLS[row.op]} {row.kind} {row.key}"))
-        out.extend(f"    {line}" for line in row.lines)
-    others = _others(plan)
-    if others:
-        out += ["", f"Left alone ({len(others)}):", *(f"    {line}" for line in others)]
+    if brief:
+        out += _brief_changes(plan, paint)
+    else:
+        for row in rows(plan):
+            out.append(paint(row.op, f"{SYMBOLS[row.op]} {row.kind} {row.key}"))
+            out.extend(f"    {line}" for line in row.lines)
+    out += _left_alone_text(plan, full=show_unmanaged)
     out += ["", summary(plan)]
-    return "\n".join(out) + "\n"
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def _brief_changes(plan: Plan, paint: Any) -> list[str]:
+    """Changes counted by operation and kind, with the first few keys, then every risky change."""
+    by_group: dict[tuple[str, str], list[str]] = {}
+    for change in plan.changes:
+        by_group.setdefault((change.op, change.kind), []).append(change.key)
+    lines = [
+        paint(op, f"{SYMBOLS[op]} {grouped(f'{op} {counted(len(keys), kind)}', keys)}")
+        for (op, kind), keys in by_group.items()
+    ]
+    risky = [text for text in (r.risk for r in rows(plan)) if text]
+    if risky:
+        lines += ["", f"To review closely ({len(risky):,}):", *(f"    {text}" for text in risky[:20])]
+        if len(risky) > 20:
+            lines.append(f"    and {len(risky) - 20:,} more (catalogsync plan shows them all)")
+    return lines
 
 
 def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = "the plan artifact") -> str:
@@ -140,8 +208,17 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
         body += ["```", "", "</details>", ""]
     others = _others(plan)
     if others:
-        body += [f"<details><summary>Left alone: {len(others)}</summary>", ""]
-        body += [f"- {_md(line)}" for line in others] + ["", "</details>", ""]
+        tally = [
+            counted(len(names), kind, reason) for (kind, reason), names in left_alone_groups(plan).items()
+        ]
+        head += [f"Left alone: {len(others):,} ({'; '.join(tally)})", ""]
+        sample = others[:MARKDOWN_SAMPLE]
+        more = f", the first {len(sample)}" if len(sample) < len(others) else ""
+        body += [f"<details><summary>Left alone: {len(others):,}{more}</summary>", ""]
+        body += [f"- {_md(line)}" for line in sample]
+        if len(sample) < len(others):
+            body.append(f"- and {len(others) - len(sample):,} more (all of them in the JSON plan)")
+        body += ["", "</details>", ""]
     return _cut("\n".join(head), "\n".join(body), limit, artifact)
 
 
@@ -195,9 +272,9 @@ def render_json(plan: Plan) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(plan: Plan, fmt: str, *, colour: bool = False) -> str:
+def render(plan: Plan, fmt: str, *, colour: bool = False, show_unmanaged: bool = False) -> str:
     if fmt == "markdown":
         return render_markdown(plan)
     if fmt == "json":
         return render_json(plan)
-    return render_text(plan, colour=colour)
+    return render_text(plan, colour=colour, show_unmanaged=show_unmanaged)

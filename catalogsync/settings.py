@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from catalogsync.errors import SettingsError
+from catalogsync.outputs import check_output
 
 DEFAULT_API_URL = "https://www.2checkout.com/api"
 DEFAULT_SANDBOX_DB = ".catalogsync/sandbox.sqlite3"
@@ -60,14 +62,37 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"most requests in flight at once (default {DEFAULT_PARALLELISM})",
     )
-    group.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    group.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up on a connection or an answer after SECONDS (more than 0; default %(default)g)",
+    )
     group.add_argument("--log-file", metavar="PATH", help="append every request and response (redacted)")
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    """A whole number of at least 1; argparse names the flag in front of the message."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds more than 0 (finite); argparse names the flag in front of the message."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}")
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
     return value
 
 
@@ -116,6 +141,7 @@ def open_client(args: argparse.Namespace) -> Iterator[Opened]:
     """
     from catalogsync.api import Client
 
+    check_output("--log-file", args.log_file)
     with _maybe_sandbox(args) as sandbox_url:
         if sandbox_url:
             args.username, args.password = SANDBOX_USER, SANDBOX_USER

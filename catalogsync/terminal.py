@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import threading
@@ -10,7 +11,8 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from catalogsync.errors import CatalogsyncError
-from catalogsync.execute import STATUSES, ApplyReport
+from catalogsync.execute import STATUSES, ApplyReport, Outcome
+from catalogsync.render import grouped
 
 
 class Console:
@@ -67,18 +69,71 @@ def stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, old)
 
 
-def format_report(report: ApplyReport) -> str:
+LISTED = 20
+"""Up to this many outcomes of a status are listed one by one; more are grouped."""
+
+
+def format_report(report: ApplyReport, *, full: bool = False) -> str:
+    """Every failure in full; above :data:`LISTED`, applied changes counted by operation and kind and skipped
+    ones grouped by reason (``full``: every outcome listed)."""
     lines: list[str] = []
     for status in STATUSES:
         outcomes = report.with_status(status)
-        if outcomes:
-            lines.append(f"{status.capitalize()} ({len(outcomes)}):")
+        if not outcomes:
+            continue
+        lines.append(f"{status.capitalize()} ({len(outcomes):,}):")
+        if full or status == "failed" or len(outcomes) <= LISTED:
+            lines += [f"  {_outcome(o)}" + (f": {o.detail}" if o.detail else "") for o in outcomes]
+        else:
             lines += [
-                f"  {o.change.op} {o.change.kind} {o.change.key}" + (f": {o.detail}" if o.detail else "")
-                for o in outcomes
+                f"  {grouped(f'{label} ({len(names):,})', names)}"
+                for label, names in _groups(outcomes, status).items()
             ]
     if report.interrupted:
-        lines.append("Interrupted: the changes above marked skipped were not started. Run apply again.")
-    counts = ", ".join(f"{len(report.with_status(s))} {s}" for s in STATUSES)
+        lines.append("Interrupted: the changes marked skipped were not started. Run apply again.")
+    counts = ", ".join(f"{len(report.with_status(s)):,} {s}" for s in STATUSES)
     lines.append(f"Apply {'complete' if report.ok else 'incomplete'}: {counts}.")
     return "\n".join(lines) + "\n"
+
+
+def work_done(outcomes: list[Outcome]) -> int:
+    """Changes applied or failed: skipped ones are not work done (Ctrl-C at 715 of 2,000 ends on 715)."""
+    return sum(1 for outcome in outcomes if outcome.status != "skipped")
+
+
+def _outcome(outcome: Outcome) -> str:
+    return f"{outcome.change.op} {outcome.change.kind} {outcome.change.key}"
+
+
+def _groups(outcomes: list[Outcome], status: str) -> dict[str, list[str]]:
+    """Applied changes by operation and kind; skipped ones by reason."""
+    groups: dict[str, list[str]] = {}
+    for o in outcomes:
+        label = f"{o.change.op} {o.change.kind}" if status == "applied" else o.detail or "skipped"
+        groups.setdefault(label, []).append(o.change.key if status == "applied" else _outcome(o))
+    return groups
+
+
+REPORT_VERSION = 1
+
+
+def report_json(report: ApplyReport) -> str:
+    """The whole outcome of an apply, for CI artifacts: every change with status, detail and vendor id."""
+    data = {
+        "format_version": REPORT_VERSION,
+        "ok": report.ok,
+        "interrupted": report.interrupted,
+        "summary": {status: len(report.with_status(status)) for status in STATUSES},
+        "outcomes": [
+            {
+                "op": o.change.op,
+                "kind": o.change.kind,
+                "key": o.change.key,
+                "status": o.status,
+                "detail": o.detail,
+                "vendor_id": o.vendor_id,
+            }
+            for o in report.outcomes
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

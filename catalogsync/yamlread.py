@@ -43,6 +43,8 @@ BOOL = TAG + "bool"
 MERGE = TAG + "merge"
 TEXT_KEY_TAGS = frozenset({TAG + "str", TAG + "int", TAG + "float", TAG + "timestamp"})
 DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
+LINE_BREAKS = "\n\r\x85\u2028\u2029"
+TAB_INDENT = "tabs cannot indent YAML; use spaces"
 
 
 class _TooDeep(yaml.composer.ComposerError):
@@ -140,7 +142,8 @@ def _parse(text: str, filename: str, careful: bool) -> Document:
     try:
         root = _compose(text, careful)
     except yaml.MarkedYAMLError as error:
-        return _unreadable(filename, _error_spot(error), _syntax_message(error))
+        message = TAB_INDENT if _at_indenting_tab(text, error) else _syntax_message(error)
+        return _unreadable(filename, _error_spot(error), message)
     except yaml.reader.ReaderError as error:
         where = _offset_spot(text, error.position)
         return _unreadable(filename, where, f"character U+{error.character:04X} is not allowed in YAML")
@@ -198,6 +201,17 @@ def _syntax_message(error: yaml.MarkedYAMLError) -> str:
     if isinstance(error, _TooDeep):
         return str(error.problem)
     return "YAML syntax error: " + (", ".join(parts) or "invalid document")
+
+
+def _at_indenting_tab(text: str, error: yaml.MarkedYAMLError) -> bool:
+    """Whether PyYAML stopped at a tab in the leading whitespace of its line (it refuses every tab outside
+    quoted and block scalars; one that indents is the common mistake)."""
+    mark = error.problem_mark
+    index = -1 if mark is None else mark.index
+    if not 0 <= index < len(text) or text[index] != "\t":
+        return False
+    start = max(text.rfind(char, 0, index) for char in LINE_BREAKS) + 1
+    return not text[start:index].strip(" \t\ufeff")
 
 
 def _offset_spot(text: str, offset: int) -> Spot:
@@ -272,6 +286,16 @@ class _Builder:
         self.invalid(where, path, f"the tag {_short(node.tag)} is not allowed")
         return None
 
+    def unused(self, node: Node, path: Path) -> None:
+        """Build a value that does not reach the data (a repeated key's) for its problems only: the positions
+        and broken paths it records are dropped, so those of the value kept at ``path`` stand."""
+        marks, broken = self.marks, self.broken
+        self.marks, self.broken = Marks(), set()
+        try:
+            self.value(node, path)
+        finally:
+            self.marks, self.broken = marks, broken
+
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
@@ -287,6 +311,7 @@ class _Builder:
             if key in first_line:
                 message = f"duplicate key {key!r} (first written on line {first_line[key]})"
                 self.problem(where, (*path, key), message)
+                self.unused(value_node, (*path, key))
                 continue
             first_line[key] = where.line
             self.marks.keys.setdefault((*path, key), where)

@@ -4,6 +4,7 @@ CLI run in-process against them."""
 from __future__ import annotations
 
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from catalogsync.cli import main
 from catalogsync.sandbox import Sandbox
+from tests.hostile_server import Hostile, HostileHandler, QuietServer
 
 MakeSandbox = Callable[..., Sandbox]
 
@@ -42,6 +44,20 @@ def sandbox(make_sandbox: MakeSandbox) -> Sandbox:
 def empty_sandbox(make_sandbox: MakeSandbox) -> Sandbox:
     """A started in-memory sandbox with company and contact info only."""
     return make_sandbox(seed="empty")
+
+
+@pytest.fixture
+def hostile() -> Iterator[Hostile]:
+    """A server on 127.0.0.1 that answers each method as told (tests/hostile_server.py)."""
+    server = QuietServer(("127.0.0.1", 0), HostileHandler)
+    state = Hostile(f"http://127.0.0.1:{server.server_port}/api")
+    server.hostile = state  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join()
 
 
 @dataclass
@@ -84,3 +100,18 @@ def write(tmp_path: Path) -> Callable[..., str]:
         return str(path)
 
     return writer
+
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A test whose captured output holds a Python traceback fails: every mistake is one clear line."""
+    report = yield
+    if report.when == "call" and report.passed:
+        captured = report.capstdout + report.capstderr + report.caplog
+        if TRACEBACK in captured:
+            report.outcome = "failed"
+            report.longrepr = f"the test's output holds a Python traceback:\n{captured}"
+    return report

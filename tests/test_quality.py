@@ -22,3 +22,23 @@ def test_tool_is_clean(command: list[str]) -> None:
         [str(BIN / command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_traceback_in_any_test_output_fails_the_suite(tmp_path: Path) -> None:
+    """The suite's own guard (tests/conftest.py): no test may pass while its output holds a traceback."""
+    (tmp_path / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    (tmp_path / "test_guard.py").write_text(
+        "import sys\n\n"
+        "def test_quiet():\n    print('fine')\n\n"
+        "def test_noisy():\n    sys.stderr.write('Traceback (most recent call last):\\n  boom\\n')\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert "1 failed, 1 passed" in result.stdout, result.stdout
+    assert "the test's output holds a Python traceback" in result.stdout and "::test_noisy" in result.stdout

@@ -63,6 +63,9 @@ class Client:
         self._username = username
         self._vendor_lock = threading.Lock()
         self._vendor_id: str | None = None
+        self._plan_lock = threading.Lock()
+        self._expected = 0
+        self._lists_sized = 0
         self.account = Account(self.call)
         self.sales = Sales(self.call, self._list_all)
         self.products = Products(self.call, self._list_all)
@@ -75,6 +78,23 @@ class Client:
     def requests_made(self) -> int:
         """HTTP requests issued so far, every attempt and retry included."""
         return self._transport.requests_made
+
+    @property
+    def requests_expected(self) -> tuple[int, int]:
+        """Requests known to be needed so far (pages of the lists read, and what :meth:`expect` was told),
+        and how many ``list_all`` calls have learnt their size: for progress displays."""
+        with self._plan_lock:
+            return self._expected, self._lists_sized
+
+    def expect(self, requests: int) -> None:
+        """Tell the progress count that ``requests`` more requests are coming (detail reads, say)."""
+        with self._plan_lock:
+            self._expected += requests
+
+    def _sized(self, pages: int) -> None:
+        with self._plan_lock:
+            self._expected += pages
+            self._lists_sized += 1
 
     def call(
         self, group: str, method: str, params: Mapping[str, Any] | None = None, *, write: bool = False
@@ -126,4 +146,4 @@ class Client:
         def read(params: Mapping[str, Any]) -> Body:
             return self.call(group, method, params)
 
-        return list_all(read, f"{group}/{method}", key, filters, self.parallelism)
+        return list_all(read, f"{group}/{method}", key, filters, self.parallelism, self._sized)

@@ -3,6 +3,8 @@
 Reads (``detail_*``, ``list_*``, every ``acct/*`` method) go as GET with a query string and may be retried;
 everything else is a write, sent as an urlencoded POST and never retried. A response is an error when its
 HTTP status is not 2xx *or* its JSON body carries an ``errors`` member (reference §1.4): both are checked.
+An error whose status points at the settings rather than the call carries a hint: a 404 for an unknown method
+(the base URL) and a 401 or ``UNAUTHORIZED`` (the credentials and the API user's access rights, §1.2).
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from catalogsync.errors import ApiError, TransportError, VendorError
 
 Pairs = list[tuple[str, str]]
 Body = dict[str, Any]
+
+BASE_URL_HINT = "is the base URL right? it ends in /api, e.g. https://www.2checkout.com/api"
+CREDENTIALS_HINT = (
+    "check the API username and password, and that this API user has the access rights"
+    ' "API Access" and "API Updating"'
+)
 
 
 def is_read(group: str, method: str) -> bool:
@@ -46,10 +54,23 @@ def decode_response(
     """
     body = _parse(content_type, content)
     if isinstance(body, str):
-        raise TransportError(f"HTTP {status}: {body}", method=method, status=status)
+        advice = hint(status, [])
+        suffix = f" ({advice})" if advice else ""
+        raise TransportError(f"HTTP {status}: {body}{suffix}", method=method, status=status)
     if "errors" in body or not 200 <= status < 300:
-        raise ApiError(method=method, status=status, errors=_vendor_errors(body.get("errors"), clean))
+        errors = _vendor_errors(body.get("errors"), clean)
+        advice = hint(status, [e.code for e in errors])
+        raise ApiError(method=method, status=status, errors=errors, hint=advice)
     return body
+
+
+def hint(status: int, codes: list[str]) -> str | None:
+    """What to check when an error points at the settings: the credentials, or the base URL."""
+    if status == 401 or "UNAUTHORIZED" in codes:
+        return CREDENTIALS_HINT
+    if status == 404 and set(codes) <= {"NOT_FOUND", "UNKNOWN"}:  # not a RECORD_NOT_FOUND: no such method
+        return BASE_URL_HINT
+    return None
 
 
 def _parse(content_type: str, content: bytes) -> Body | str:

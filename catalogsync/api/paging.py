@@ -25,8 +25,17 @@ Items = list[dict[str, Any]]
 Read = Callable[[Mapping[str, Any]], Body]
 
 
-def list_all(read: Read, method: str, key: str, filters: Mapping[str, Any], parallelism: int) -> Items:
-    """Every item of ``method`` (whose list member is ``key``) matching ``filters``."""
+def list_all(
+    read: Read,
+    method: str,
+    key: str,
+    filters: Mapping[str, Any],
+    parallelism: int,
+    on_pages: Callable[[int], None] | None = None,
+) -> Items:
+    """Every item of ``method`` (whose list member is ``key``) matching ``filters``; ``on_pages`` hears how
+    many pages the list has once page 1 tells (1 for an empty list or one without ``page_info``)."""
+    tell = on_pages or (lambda pages: None)
 
     def fetch(number: int) -> Body | None:
         try:
@@ -38,11 +47,14 @@ def list_all(read: Read, method: str, key: str, filters: Mapping[str, Any], para
 
     first = fetch(1)
     if first is None:
+        tell(1)
         return []
     items = list(items_of(first, key, method))
     if not isinstance(first.get("page_info"), dict):
+        tell(1)
         return _without_page_info(fetch, items, key, method)
     last = page_count(first, PAGESIZE, method)
+    tell(last)
     if last < 2:
         return items
     pool = ThreadPoolExecutor(max_workers=min(parallelism, last - 1), thread_name_prefix="list_all")

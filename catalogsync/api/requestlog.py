@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from catalogsync.api.redact import MASK, Redactor
+from catalogsync.api.redact import Redactor
 
 
 @dataclass(frozen=True)
@@ -67,15 +67,13 @@ class RequestLog:
     def _format(self, attempt: Attempt) -> str:
         redact = self._redactor
         when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
-        outcome = (
-            f"status: {attempt.status}"
-            if attempt.status is not None
-            else f"failed: {redact.text(attempt.failure or '')}"
-        )
+        # the URL is the base URL (no userinfo, query or fragment) and a method name; the failure was
+        # described from redacted parts: masking them again could only damage them
+        outcome = f"status: {attempt.status}" if attempt.status is not None else f"failed: {attempt.failure}"
         lines = [
-            f"{when} {attempt.verb} {redact.text(attempt.url)} (attempt {attempt.attempt})",
-            f"Authorization: Basic {MASK}",
-            f"params: {redact.text(urlencode(redact.pairs(attempt.pairs), safe='*'))}",
+            f"{when} {attempt.verb} {attempt.url} (attempt {attempt.attempt})",
+            f"Authorization: Basic {redact.mask}",
+            f"params: {urlencode(redact.pairs(attempt.pairs), safe='*[]')}",
             f"{outcome} in {attempt.duration_ms:.1f} ms",
         ]
         if attempt.status is not None:

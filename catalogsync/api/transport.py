@@ -1,15 +1,17 @@
 """The one choke point for HTTP: every request of the client goes through :meth:`Transport.call`.
 
 It adds Basic auth (pre-emptively), ``Accept: application/json`` and the timeout; waits at the shared 429
-gate; bounds the requests in flight across every thread; retries reads (never writes) on transient failures;
-maps every answer to a body, :class:`ApiError` or :class:`TransportError`; counts requests; and logs each
-attempt redacted. No ``requests`` exception escapes, and no exception it raises carries credentials in its
-message, cause or context.
+gate; bounds the requests in flight across every thread; retries reads (never writes) on transient failures,
+but only :attr:`Policy.connect_retries` times, quickly, when no connection can be made at all; maps every
+answer to a body, :class:`ApiError` or :class:`TransportError`; counts requests; and logs each attempt
+redacted. No ``requests`` exception escapes, and no exception it raises carries credentials in its message,
+cause or context.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import threading
 import time
@@ -24,6 +26,7 @@ from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 
 from catalogsync.api.codec import Body, Pairs, decode_response, encode_params, is_read
+from catalogsync.api.failure import Failure, address, describe
 from catalogsync.api.redact import Redactor, basic_credentials
 from catalogsync.api.requestlog import Attempt, RequestLog
 from catalogsync.api.retry import Backoff, Clock, Gate, Sleep, is_transient, retry_after
@@ -34,16 +37,29 @@ HEADERS = {"Accept": "application/json"}
 
 @dataclass(frozen=True)
 class Policy:
-    """How patient the transport is."""
+    """How patient the transport is.
+
+    A read that cannot connect at all (refused, name not resolved, no connection within ``timeout``) is
+    retried at most ``connect_retries`` times (and never more than ``max_retries``), each after a pause of
+    at most ``connect_pause`` seconds: a server that is not there rarely appears within the full back-off.
+    """
 
     timeout: float = 30.0
     max_retries: int = 4
     backoff: float = 0.5
     max_backoff: float = 30.0
+    connect_retries: int = 2
+    connect_pause: float = 0.1
 
     def __post_init__(self) -> None:
-        if self.timeout <= 0 or self.max_retries < 0 or self.backoff < 0 or self.max_backoff < 0:
-            raise SettingsError("timeout must be positive; max_retries, backoff and max_backoff not negative")
+        if not math.isfinite(self.timeout):
+            raise SettingsError(f"timeout must be a finite number of seconds, not {self.timeout!r}")
+        if self.timeout <= 0:
+            raise SettingsError(f"timeout must be more than 0 seconds, not {self.timeout!r}")
+        for name in ("max_retries", "backoff", "max_backoff", "connect_retries", "connect_pause"):
+            value = getattr(self, name)
+            if not value >= 0:  # NaN fails too
+                raise SettingsError(f"{name} must not be negative, not {value!r}")
 
 
 class Transport:
@@ -68,8 +84,13 @@ class Transport:
         sleep: Sleep = time.sleep,
     ) -> None:
         self.base_url = check_base_url(base_url)
+        self._address = address(self.base_url)
         if not username or not password:
             raise SettingsError("the API username and password are required")
+        if not _latin1(f"{username}:{password}"):
+            raise SettingsError(
+                "the API username and password must be Latin-1 text (Basic auth sends them so)"
+            )
         self.policy = policy or Policy()
         self.redactor = Redactor((password, basic_credentials(username, password), *secrets))
         self._auth = HTTPBasicAuth(username, password)
@@ -94,13 +115,18 @@ class Transport:
         read = is_read(group, method) and not write
         name, pairs = f"{group}/{method}", encode_params(params)
         attempt = 0
+        policy = self.policy
         while True:
             try:
                 return self._attempt(name, pairs, read, attempt)
             except ClientError as error:
-                if not read or attempt >= self.policy.max_retries or not is_transient(error):
+                unreachable = isinstance(error, TransportError) and error.unreachable
+                limit = min(policy.max_retries, policy.connect_retries) if unreachable else policy.max_retries
+                if not read or attempt >= limit or not is_transient(error):
                     raise
-                if getattr(error, "status", None) != 429:  # a 429 already closed the gate
+                if unreachable:
+                    self._sleep(min(policy.connect_pause, self._backoff.delay(attempt)))
+                elif getattr(error, "status", None) != 429:  # a 429 already closed the gate
                     self._sleep(self._backoff.delay(attempt))
             attempt += 1
 
@@ -119,12 +145,13 @@ class Transport:
             outcome = self._send(verb, url, pairs)
         if self._log is not None:
             elapsed = (time.perf_counter() - started) * 1000
-            self._log.record(Attempt.of(verb, url, pairs, attempt + 1, elapsed, outcome))
-        if isinstance(outcome, str):
-            raise TransportError(outcome, method=name)
+            logged = outcome.text if isinstance(outcome, Failure) else outcome
+            self._log.record(Attempt.of(verb, url, pairs, attempt + 1, elapsed, logged))
+        if isinstance(outcome, Failure):
+            raise TransportError(outcome.text, method=name, unreachable=outcome.unreachable)
         return self._decode(name, outcome, attempt)
 
-    def _send(self, verb: str, url: str, pairs: Pairs) -> requests.Response | str:
+    def _send(self, verb: str, url: str, pairs: Pairs) -> requests.Response | Failure:
         """The response, or a redacted description of why there is none (never an exception: no chaining)."""
         read = verb == "GET"
         try:
@@ -139,10 +166,8 @@ class Transport:
                 allow_redirects=False,
                 **self._environment,
             )
-        except requests.Timeout:
-            return f"no answer within {self.policy.timeout:g} s (timeout)"
         except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
-            return f"connection failed: {type(error).__name__}: {self.redactor.text(str(error))}"
+            return describe(error, self._address, self.policy.timeout, self.redactor.text)
 
     def _decode(self, name: str, response: requests.Response, attempt: int) -> Body:
         """The body, or the error it carries; a 429 first closes the shared gate."""
@@ -166,13 +191,25 @@ def check_base_url(base_url: str) -> str:
     parts = urlsplit(base_url)
     if parts.username or parts.password:
         raise SettingsError("the API URL must not carry credentials; pass username and password instead")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise SettingsError(f"the API URL must look like https://host/api, not {base_url!r}")
+    try:
+        _ = parts.port  # raises for a port out of range or not a number
+    except ValueError:
+        raise SettingsError(f"the API URL has no valid port: {base_url!r}") from None
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise SettingsError(
             f"refusing plain http to {parts.hostname}: Basic auth would travel in clear text (use https)"
         )
     return base_url.rstrip("/")
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:  # its ``object`` would be the credentials: never let it out
+        return False
+    return True
 
 
 def _is_loopback(host: str) -> bool:

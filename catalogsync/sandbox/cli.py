@@ -25,7 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--db", metavar="PATH", help="SQLite file kept across restarts (default: in memory)")
     parser.add_argument(
-        "--dialect", choices=DIALECTS, default="lenient", help="how updates treat omitted fields"
+        "--dialect",
+        choices=DIALECTS,
+        default="lenient",
+        help="how updates treat omitted fields (default: %(default)s)",
     )
     parser.add_argument(
         "--seed", choices=SEEDS, default="demo", help="account of a new database (default: %(default)s)"
@@ -39,10 +42,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--username", default="sandbox", help="API username (default: %(default)s)")
     parser.add_argument("--password", default=DEFAULT_PASSWORD, help="API password (default: %(default)s)")
     faults = parser.add_argument_group("fault injection (off by default)")
-    faults.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
-    faults.add_argument("--jitter-ms", type=float, default=0.0, help="uniform extra latency up to this")
-    faults.add_argument("--fault-rate", type=float, default=0.0, help="share of requests given a fault (0-1)")
-    faults.add_argument("--fault-seed", type=int, default=0, help="seed of the fault sequence")
+    faults.add_argument(
+        "--latency-ms", type=float, default=0.0, help="added to every request (default: %(default)s)"
+    )
+    faults.add_argument(
+        "--jitter-ms", type=float, default=0.0, help="uniform extra latency up to this (default: %(default)s)"
+    )
+    faults.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.0,
+        help="share of requests given a fault, 0-1 (default: %(default)s)",
+    )
+    faults.add_argument(
+        "--fault-seed", type=int, default=0, help="seed of the fault sequence (default: %(default)s)"
+    )
     faults.add_argument("--rate-limit", type=float, metavar="PER_SECOND", help="answer 429 above this rate")
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from catalogsync.yamlread import MAX_ALIASED, MAX_DEPTH, parse
 from tests.catalog.helpers import problems, valid
@@ -27,10 +32,54 @@ def test_bad_indentation() -> None:
     assert message.startswith("YAML syntax error: ")
 
 
-def test_tab_indentation() -> None:
-    ((line, column, _, message),) = problems("products:\n\tX: {name: A, price: 1}\n")
-    assert (line, column) == (2, 1)
-    assert "'\\t'" in message
+TAB = "tabs cannot indent YAML; use spaces"
+TABBED = [
+    ("products:\n\tX: {name: A, price: 1}\n", 2, 1),
+    ("products:\n  X:\n    name: A\n  \tprice: 1\n", 4, 3),
+    ("products:\n  X:\n    name: A\n\t  price: 1\n", 4, 1),
+    ("products:\r\n  X:\r\n\t  name: A\r\n", 3, 1),
+    ("\ufeff\tproducts: {}\n", 1, 1),
+    ("options:\n  Size:\n    values:\n    - {name: S, surcharge: 0}\n\t- {name: M, surcharge: 0}\n", 5, 1),
+    ("products:\n  X:\n    description: |\n\t  text\n", 4, 1),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column"), TABBED)
+def test_tab_indentation(text: str, line: int, column: int) -> None:
+    assert problems(text) == [(line, column, "", TAB)]
+
+
+@pytest.mark.parametrize("careful", [False, True])
+@pytest.mark.parametrize(("text", "line", "column"), TABBED)
+def test_tab_indentation_reads_the_same_with_either_reader(
+    text: str, line: int, column: int, careful: bool
+) -> None:
+    document = parse(text, "t.yaml", careful=careful)
+    assert not document.readable
+    assert [(p.line, p.column, p.path, p.message) for p in document.problems] == [(line, column, "", TAB)]
+
+
+def test_tabs_in_quoted_and_block_text_are_read() -> None:
+    text = (
+        "products:\n"
+        "  X: {name: 'a\tb', price: 1, description: \"c\td\\te\"}\n"
+        "  Y:\n"
+        "    name: B  # a comment\twith a tab\n"
+        "    price: 1\n"
+        "    long_description: |\n"
+        "      first\n"
+        "      \tindented by a tab inside the text\n"
+    )
+    catalog = valid(text)
+    assert (catalog.products["X"].name, catalog.products["X"].description) == ("a\tb", "c\td\te")
+    assert catalog.products["Y"].long_description == "first\n\tindented by a tab inside the text\n"
+
+
+@pytest.mark.parametrize("text", ["products:\n  X:\tA\n", "products:\n  X: {name: A,\tprice: 1}\n"])
+def test_a_tab_that_does_not_indent_is_not_called_indentation(text: str) -> None:
+    ((line, column, _, message),) = problems(text)
+    assert (line, column) == (2, text.splitlines()[1].index("\t") + 1)
+    assert message != TAB
 
 
 def test_several_documents_are_refused() -> None:
@@ -56,6 +105,66 @@ def test_duplicate_keys_written_differently_are_the_same_key() -> None:
 def test_duplicate_key_keeps_the_first_value() -> None:
     text = "products:\n  X: {name: A, price: 1, price: -5}\n"
     assert problems(text) == [(2, 26, "products.X.price", "duplicate key 'price' (first written on line 2)")]
+
+
+def test_a_duplicate_key_inside_a_duplicate_entry_is_reported_too() -> None:
+    text = "products:\n  A: {name: x, price: 1}\n  A: {name: y, name: z, price: 2}\n"
+    assert problems(text) == [
+        (3, 3, "products.A", "duplicate key 'A' (first written on line 2)"),
+        (3, 16, "products.A.name", "duplicate key 'name' (first written on line 3)"),
+    ]
+
+
+def test_every_problem_inside_a_duplicate_entry_is_reported() -> None:
+    text = (
+        "products:\n"
+        "  A:\n"
+        "    name: x\n"
+        "    price: 1\n"
+        "  A:\n"
+        "    name: y\n"
+        "    price: !!float abc\n"
+        "    weight: !custom 1\n"
+        "    recurring: {recurrence: 1 Month, recurrence: 2 Month}\n"
+        "    ~: 1\n"
+        "    A: {name: z, name: w}\n"
+    )
+    assert problems(text) == [
+        (5, 3, "products.A", "duplicate key 'A' (first written on line 2)"),
+        (7, 12, "products.A.price", "'abc' is not a valid !!float value"),
+        (8, 13, "products.A.weight", "the tag !custom is not allowed"),
+        (9, 38, "products.A.recurring.recurrence", "duplicate key 'recurrence' (first written on line 9)"),
+        (10, 5, "products.A", "the key '~' is read as null: quote it to use it as text"),
+        (11, 18, "products.A.A.name", "duplicate key 'name' (first written on line 11)"),
+    ]
+
+
+def test_a_duplicate_entry_leaves_the_first_ones_value_positions_and_checks() -> None:
+    first = "products:\n  A: {name: x, price: abc}\n"
+    again = first + "  A: {name: y, price: !!float abc, weight: 1, tangible: !custom x, <<: {a: b}}\n"
+    kept, doubled = parse(first, "c.yaml"), parse(again, "c.yaml")
+    assert doubled.data == kept.data == {"products": {"A": {"name": "x", "price": "abc"}}}
+    assert (doubled.marks, doubled.broken) == (kept.marks, kept.broken) == (kept.marks, set())
+    assert problems(again) == [  # the first price's problem is not hidden by the duplicate's unreadable price
+        (2, 23, "products.A.price", "'abc' is not a number"),
+        (3, 3, "products.A", "duplicate key 'A' (first written on line 2)"),
+        (3, 23, "products.A.price", "'abc' is not a valid !!float value"),
+        (3, 57, "products.A.tangible", "the tag !custom is not allowed"),
+    ]
+
+
+def test_a_problem_inside_a_duplicate_entry_through_an_alias_is_reported_once() -> None:
+    text = (
+        "base: &b {name: S, name: T}\n"
+        "options:\n"
+        "  A: {values: [*b]}\n"
+        "  A: {values: [*b, {name: U, name: V}]}\n"
+    )
+    assert [(line, column, message) for line, column, _, message in problems(text) if "dup" in message] == [
+        (1, 20, "duplicate key 'name' (first written on line 1)"),
+        (4, 3, "duplicate key 'A' (first written on line 3)"),
+        (4, 30, "duplicate key 'name' (first written on line 4)"),
+    ]
 
 
 @pytest.mark.parametrize("text", ["- options\n- products\n", "hello\n", "42\n", "true\n"])
@@ -205,3 +314,82 @@ def test_no_problem_is_reported_twice_through_an_alias() -> None:
     assert [(line, message) for line, _, _, message in found if "duplicate" in message] == [
         (1, "duplicate key 'surcharge' (first written on line 1)")
     ]
+
+
+# Duplicate keys nested at any depth, inside duplicates too
+
+Key = tuple[str, str]  # (the key, how it is written: a format of it)
+Tree = str | tuple[bool, list[tuple[Key, "Tree"]]]  # a scalar, or (flow style?, entries)
+Found = tuple[int, int, str, str]
+
+KEY = st.tuples(st.sampled_from(["products", "name", "a", "123"]), st.sampled_from(["{}", "'{}'", '"{}"']))
+SCALAR = st.sampled_from(["1", "x", "''", "[]"])
+
+
+@st.composite
+def _mappings(draw: st.DrawFn, values: st.SearchStrategy[Tree], min_size: int = 0) -> Tree:
+    """A mapping, with some of its keys written again (with another value) at random places."""
+    entries: list[tuple[Key, Tree]] = draw(st.lists(st.tuples(KEY, values), min_size=min_size, max_size=3))
+    for _ in range(draw(st.integers(0, 2)) if entries else 0):
+        (name, _), _ = draw(st.sampled_from(entries))
+        at = draw(st.integers(0, len(entries)))
+        entries.insert(at, ((name, draw(KEY)[1]), draw(values)))
+    return draw(st.booleans()), entries
+
+
+TREES = st.recursive(SCALAR, _mappings, max_leaves=25)
+
+
+class _Writer:
+    """Writes a tree as YAML, noting where every repeated key is and the problem it must give."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.expected: list[Found] = []
+
+    def seen(self, first: dict[str, int], key: str, line: int, column: int, path: str) -> None:
+        if key in first:
+            message = f"duplicate key {key!r} (first written on line {first[key]})"
+            self.expected.append((line, column, path, message))
+        else:
+            first[key] = line
+
+    def block(self, entries: list[tuple[Key, Tree]], indent: int, path: str) -> None:
+        first: dict[str, int] = {}
+        for (name, style), value in entries:
+            inner = f"{path}.{name}" if path else name
+            self.seen(first, name, len(self.lines) + 1, indent + 1, inner)
+            head = " " * indent + style.format(name) + ":"
+            if isinstance(value, tuple) and value[1] and not value[0]:
+                self.lines.append(head)
+                self.block(value[1], indent + 2, inner)
+            else:
+                self.lines.append(head + " ")
+                self.lines[-1] += self.inline(value, len(self.lines), len(head) + 2, inner)
+
+    def inline(self, value: Tree, line: int, column: int, path: str) -> str:
+        if isinstance(value, str):
+            return value
+        first: dict[str, int] = {}
+        written = "{"
+        for index, ((name, style), inner) in enumerate(value[1]):
+            written += ", " if index else ""
+            self.seen(first, name, line, column + len(written), f"{path}.{name}")
+            written += style.format(name) + ": "
+            written += self.inline(inner, line, column + len(written), f"{path}.{name}")
+        return written + "}"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mappings(TREES, min_size=1))
+def test_every_duplicate_key_is_reported_once(document: Any) -> None:
+    writer = _Writer()
+    writer.block(document[1], 0, "")
+    assume(writer.expected)
+    text = "\n".join(writer.lines) + "\n"
+    reported = [found for found in problems(text) if found[3].startswith("duplicate key ")]
+    assert Counter(reported) == Counter(writer.expected), text
+    for careful in (False, True):
+        document_problems = parse(text, "c.yaml", careful=careful).problems
+        read = [(p.line, p.column, p.path, p.message) for p in document_problems]
+        assert Counter(read) == Counter(writer.expected), text

@@ -104,7 +104,7 @@ def test_option_value_rename_and_reorder(account, cli, write):
 
 def test_pruning_off_leaves_unmanaged_alone(account, cli, write):
     path = write(LINKED)
-    plan = cli(account, "plan", path)
+    plan = cli(account, "plan", path, "--show-unmanaged")
     assert "- product" not in plan.out
     assert "product LTP-003: not in the catalog (pruning off)" in plan.out
     cli(account, "apply", path, "--yes")

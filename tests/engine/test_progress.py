@@ -55,3 +55,30 @@ def test_disabled_shows_nothing():
     with progress(stream, "Reading", lambda: 1, delay=0.0, enabled=False):
         pass
     assert stream.getvalue() == ""
+
+
+def test_a_total_that_becomes_known_is_shown_once_known():
+    known: list[int] = []
+    stream = Terminal()
+    seen = threading.Event()
+
+    def count() -> int:
+        if known:
+            seen.set()
+        return 340
+
+    with progress(
+        stream,
+        "Reading the account",
+        count,
+        total=lambda: known[0] if known else None,
+        unit=" requests",
+        delay=0.0,
+    ):
+        threading.Event().wait(0.3)
+        known.append(2116)
+        assert seen.wait(10)
+        threading.Event().wait(0.3)
+    shown = stream.getvalue()
+    assert "Reading the account: 340 requests" in shown
+    assert "Reading the account: 340/2,116 requests" in shown

@@ -17,7 +17,7 @@ from catalogsync.execute import execute
 from catalogsync.fetch import fetch
 from catalogsync.loader import loads
 from catalogsync.plan import make_plan
-from tests.reliability.conftest import Answer, Hostile
+from tests.hostile_server import Answer, Hostile
 
 OK = {"response_code": "OK", "response_message": "ok"}
 PRODUCT = {

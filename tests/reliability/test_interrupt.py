@@ -59,7 +59,7 @@ def test_signal_stops_cleanly_and_a_rerun_converges(make_sandbox, cli, write, si
     assert applied + skipped == CHANGES and skipped > 0
     assert applied == writes(sandbox) <= at_signal + 1  # only the call in flight went on, and it is reported
     assert out.count(": interrupted before it started") == skipped
-    assert "Interrupted: the changes above marked skipped were not started. Run apply again." in out
+    assert "Interrupted: the changes marked skipped were not started. Run apply again." in out
     sandbox.faults = None
     rerun = cli(sandbox.url, "apply", path, "--yes")
     assert rerun.code == 0 and f"Apply complete: {skipped} applied, 0 failed, 0 skipped." in rerun.out

@@ -21,7 +21,7 @@ from catalogsync.api import Client
 from catalogsync.errors import ClientError, SettingsError
 from catalogsync.fetch import fetch
 from catalogsync.sandbox import ALL_FAULTS, Faults
-from tests.reliability.conftest import Answer, Hostile, HostileHandler, QuietServer
+from tests.hostile_server import Answer, Hostile, HostileHandler, QuietServer
 
 USER, PASSWORD, WRONG = "ci-user", "Zq8%kV#2 pw/&x=1", "Wr0ng%pw#distinct"
 SECRET_WORD = "tango"

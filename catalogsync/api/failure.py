@@ -1,0 +1,79 @@
+"""Why an HTTP attempt got no response, in one line a person can act on.
+
+A request that could not even connect (refused, name not resolved, no connection within the timeout) is
+described as ``cannot connect to HOST:PORT (WHY)`` and marked ``unreachable``: it certainly never reached the
+API, and a few quick retries are all it is worth. Anything else (a connection dropped mid-answer, a TLS
+failure, a read timeout) keeps the old shape ``connection failed: Kind: detail``, without the URL ``requests``
+puts in its messages (a GET's query string carries the parameters).
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+
+REASONS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.EADDRNOTAVAIL: "address not available",
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An attempt without a response: what to say, and whether the request certainly never left."""
+
+    text: str
+    unreachable: bool = False
+
+
+def address(base_url: str) -> str:
+    """``host:port`` of a base URL, the port defaulted from the scheme, an IPv6 host in brackets."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def describe(error: Exception, where: str, timeout: float, redact: Callable[[str], str]) -> Failure:
+    """The failure of an attempt to ``where`` (``host:port``); ``redact`` cleans text taken from ``error``."""
+    if isinstance(error, requests.ConnectTimeout):
+        return Failure(f"cannot connect to {where} (no connection within {timeout:g} s)", unreachable=True)
+    if isinstance(error, requests.Timeout):
+        return Failure(f"no answer within {timeout:g} s (timeout)")
+    reason = _reason(error)
+    if not isinstance(error, requests.exceptions.ProxyError):  # a proxy's failure is not the API's address
+        if isinstance(reason, urllib3.exceptions.NameResolutionError):
+            return Failure(f"cannot connect to {where} (name not resolved)", unreachable=True)
+        if isinstance(reason, urllib3.exceptions.NewConnectionError):
+            return Failure(f"cannot connect to {where} ({_why(reason)})", unreachable=True)
+    return Failure(f"connection failed: {type(error).__name__}: {redact(str(reason))}")
+
+
+def _reason(error: Exception) -> BaseException:
+    """What lies under ``requests``' wrapper: the reason of a ``MaxRetryError`` (its text has no URL)."""
+    inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else None
+    if isinstance(inner, urllib3.exceptions.MaxRetryError) and inner.reason is not None:
+        return inner.reason
+    return error
+
+
+def _why(error: BaseException) -> str:
+    """The operating system's reason a connection was not made, e.g. ``connection refused``."""
+    cause = error.__cause__ or error.__context__
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, socket.timeout):
+        return "timed out"
+    if isinstance(cause, OSError):
+        known = REASONS.get(cause.errno or 0)
+        return known or (cause.strerror or type(cause).__name__).lower()
+    return "no connection"

@@ -1,0 +1,75 @@
+"""The apply report: failures in full, large groups counted, every outcome in the JSON report (pure)."""
+
+from __future__ import annotations
+
+import json
+
+from catalogsync.diff import Change
+from catalogsync.execute import ApplyReport, Outcome
+from catalogsync.terminal import LISTED, format_report, report_json, work_done
+
+
+def outcomes(count: int, status: str, detail: str = "", op: str = "create") -> list[Outcome]:
+    return [
+        Outcome(Change(op, "product", f"P{n:04}"), status, detail, str(4700000000 + n)) for n in range(count)
+    ]
+
+
+def test_a_small_report_lists_every_outcome():
+    report = ApplyReport(outcomes(2, "applied") + outcomes(1, "failed", "HTTP 400: PARAMETER_INVALID"))
+    assert format_report(report).splitlines() == [
+        "Applied (2):",
+        "  create product P0000",
+        "  create product P0001",
+        "Failed (1):",
+        "  create product P0000: HTTP 400: PARAMETER_INVALID",
+        "Apply incomplete: 2 applied, 1 failed, 0 skipped.",
+    ]
+
+
+def test_a_large_report_counts_what_worked_and_groups_what_was_skipped():
+    failed = outcomes(3, "failed", "products/create_product failed with HTTP 500")
+    skipped = outcomes(1500, "skipped", "interrupted before it started") + outcomes(
+        30, "skipped", "depends on option:Size, which failed", op="update"
+    )
+    report = ApplyReport(outcomes(2000, "applied") + failed + skipped, interrupted=True)
+    lines = format_report(report).splitlines()
+    assert lines == [
+        "Applied (2,000):",
+        "  create product (2,000): P0000, P0001, P0002 and 1,997 more",
+        "Failed (3):",
+        *(f"  create product P000{n}: products/create_product failed with HTTP 500" for n in range(3)),
+        "Skipped (1,530):",
+        "  interrupted before it started (1,500): create product P0000, create product P0001, create product"
+        " P0002 and 1,497 more",
+        "  depends on option:Size, which failed (30): update product P0000, update product P0001, update"
+        " product P0002 and 27 more",
+        "Interrupted: the changes marked skipped were not started. Run apply again.",
+        "Apply incomplete: 2,000 applied, 3 failed, 1,530 skipped.",
+    ]
+    assert len(format_report(report, full=True).splitlines()) == 2000 + 3 + 1530 + 5
+
+
+def test_exactly_the_listing_limit_is_still_listed():
+    assert len(format_report(ApplyReport(outcomes(LISTED, "applied"))).splitlines()) == LISTED + 2
+
+
+def test_the_json_report_holds_every_outcome():
+    report = ApplyReport(outcomes(3, "applied") + outcomes(2, "skipped", "interrupted before it started"))
+    data = json.loads(report_json(report))
+    assert data["format_version"] == 1
+    assert (data["ok"], data["interrupted"]) == (False, False)
+    assert data["summary"] == {"applied": 3, "failed": 0, "skipped": 2}
+    assert data["outcomes"][0] == {
+        "op": "create",
+        "kind": "product",
+        "key": "P0000",
+        "status": "applied",
+        "detail": "",
+        "vendor_id": "4700000000",
+    }
+
+
+def test_work_done_counts_applied_and_failed_not_skipped():
+    done = outcomes(715, "applied") + outcomes(2, "failed") + outcomes(1283, "skipped")
+    assert work_done(done) == 717
