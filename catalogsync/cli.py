@@ -21,17 +21,10 @@ from catalogsync.fetch import fetch
 from catalogsync.kinds import KINDS
 from catalogsync.live import LiveState
 from catalogsync.outputs import check_output, write_whole
-from catalogsync.plan import (
-    Plan,
-    catalog_digest,
-    check_safety,
-    make_plan,
-    save_plan,
-    saved_plan,
-    stale_reasons,
-)
+from catalogsync.plan import Plan, catalog_digest, check_safety, make_plan
 from catalogsync.progress import progress
 from catalogsync.render import render, render_text
+from catalogsync.saved import first_difference, save_plan, saved_plan, stale_reasons
 from catalogsync.selection import Selection
 from catalogsync.settings import add_connection_arguments, open_client, sandbox_conflicts
 from catalogsync.terminal import (
@@ -281,21 +274,17 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     saved = saved_plan(args.target)
     if saved and (args.only or args.exclude):
         raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
-    selection = Selection.parse(args.only, args.exclude)
+    selection = Selection.parse(*saved.selection) if saved else Selection.parse(args.only, args.exclude)
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
-    if saved and not args.catalog and not Path(catalog_path).is_file():
-        raise SettingsError(
-            f"the plan's catalog {catalog_path} (its path when the plan was made) is not found from here:"
-            " give it with --catalog FILE"
-        )
+    if saved:
+        _check_saved_catalog(saved, catalog_path, given=bool(args.catalog))
     catalog, digest = _read_catalog(catalog_path)
     with open_client(args) as (client, address):
         live = _read_live(client, address, console)
+        plan = _plan(catalog, digest, catalog_path, live, selection)
         if saved:
-            _refuse_if_stale(saved, live, digest)
-            plan = saved
+            _refuse_unless_the_same(saved, plan, live, digest)
         else:
-            plan = _plan(catalog, digest, catalog_path, live, selection)
             console.out(_shown_before_apply(plan, args, console))
         check_safety(plan, catalog.settings.safety, force=args.force)
         if plan.empty:
@@ -313,6 +302,32 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     return 0 if report.ok else 1
 
 
+def _check_saved_catalog(saved: Plan, path: str, *, given: bool) -> None:
+    """The catalog of a saved plan is there and is, byte for byte, the one the plan was made from; nothing of
+    a file that is not is read further (its contents never reach a message)."""
+    if not given and not Path(path).is_file():
+        raise SettingsError(
+            f"the plan's catalog {path} (recorded relative to the plan) is not found:"
+            " give it with --catalog FILE"
+        )
+    try:
+        digest = catalog_digest(Path(path).read_bytes())
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot read the catalog: {error.strerror}") from None
+    if digest != saved.catalog_sha256:
+        raise StalePlanError(
+            f"saved plan refused: {path} is not the catalog the plan was made from (its SHA-256 differs)."
+            " Plan again."
+        )
+
+
+def _refuse_unless_the_same(saved: Plan, fresh: Plan, live: LiveState, digest: str) -> None:
+    """A saved plan applies only while it is exactly what the catalog plans against the account now."""
+    reasons = stale_reasons(saved, live, digest) or [first_difference(saved, fresh) or ""]
+    if any(reasons):
+        raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
+
+
 def _shown_before_apply(plan: Plan, args: argparse.Namespace, console: Console) -> str:
     """Every change in full before the question; with --yes (unattended) a summary of a large plan (the
     changes in full with -v; every outcome is in --report)."""
@@ -323,12 +338,6 @@ def _shown_before_apply(plan: Plan, args: argparse.Namespace, console: Console) 
         show_unmanaged=args.show_unmanaged or verbose,
         brief=args.yes and not verbose and len(plan.changes) > LISTED,
     )
-
-
-def _refuse_if_stale(plan: Plan, live: LiveState, digest: str) -> None:
-    reasons = stale_reasons(plan, live, digest)
-    if reasons:
-        raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
 
 
 def _execute(plan: Plan, live: LiveState, client: Any, console: Console) -> ApplyReport:

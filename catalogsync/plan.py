@@ -1,19 +1,15 @@
-"""Turn a diff into an ordered, checkable :class:`Plan`; read and write saved plan files."""
+"""Turn a diff into an ordered, checkable :class:`Plan` (saved plan files: :mod:`catalogsync.saved`)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
 from catalogsync.catalog import Catalog, Safety
-from catalogsync.diff import Change, FieldChange, Unmanaged, diff
+from catalogsync.diff import Change, Unmanaged, diff
 from catalogsync.errors import PlanError, SafetyError
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState, Stray, fingerprint
-from catalogsync.outputs import write_whole
 from catalogsync.selection import Selection
 
 EVERYTHING = Selection()
@@ -38,6 +34,8 @@ class Plan:
     catalog_sha256: str
     catalog_path: str
     fingerprints: dict[str, str] = field(default_factory=dict)
+    selection: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """The ``--only`` and ``--exclude`` patterns it was made with, to make it again the same way."""
 
     @property
     def empty(self) -> bool:
@@ -81,6 +79,7 @@ def make_plan(
         catalog_sha256=catalog_sha256,
         catalog_path=catalog_path,
         fingerprints=_fingerprints(desired, seen, result.changes),
+        selection=selection.patterns(),
     )
 
 
@@ -137,68 +136,3 @@ def check_safety(plan: Plan, safety: Safety, *, force: bool) -> None:
         raise SafetyError(
             "plan refused: " + "; ".join(problems) + ". Review it, then use --force to proceed."
         )
-
-
-def plan_to_json(plan: Plan) -> dict[str, Any]:
-    return {"format_version": FORMAT_VERSION, **asdict(plan)}
-
-
-def save_plan(plan: Plan, path: str | Path) -> None:
-    text = json.dumps(plan_to_json(plan), indent=2, sort_keys=True) + "\n"
-    write_whole(str(path), text)
-
-
-def load_plan(path: str | Path) -> Plan:
-    plan = saved_plan(path)
-    if plan is None:
-        raise PlanError(f"{path}: not a readable catalogsync plan (no JSON object with a format_version)")
-    return plan
-
-
-def saved_plan(path: str | Path) -> Plan | None:
-    """The plan saved in ``path``, or None when the file is not a saved plan (a catalog is YAML)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    if not isinstance(data, dict) or "format_version" not in data:
-        return None
-    if data["format_version"] != FORMAT_VERSION:
-        raise PlanError(f"{path}: unsupported plan format_version {data['format_version']!r}")
-    try:
-        return Plan(
-            changes=tuple(_change(c) for c in data["changes"]),
-            unmanaged=tuple(Unmanaged(**u) for u in data["unmanaged"]),
-            strays=tuple(Stray(**s) for s in data["strays"]),
-            account=Account(**data["account"]),
-            catalog_sha256=str(data["catalog_sha256"]),
-            catalog_path=str(data["catalog_path"]),
-            fingerprints={str(k): str(v) for k, v in data["fingerprints"].items()},
-        )
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise PlanError(f"{path}: not a readable catalogsync plan ({error})") from None
-
-
-def _change(data: dict[str, Any]) -> Change:
-    fields = tuple(FieldChange(**f) for f in data.get("fields", ()))
-    return Change(data["op"], data["kind"], data["key"], data.get("before"), data.get("after"), fields)
-
-
-def stale_reasons(plan: Plan, live: LiveState, catalog_sha256: str) -> list[str]:
-    """Why a saved plan no longer applies: another catalog, another account, or changed live objects."""
-    reasons = []
-    if plan.catalog_sha256 != catalog_sha256:
-        reasons.append(f"the plan was made from another version of {plan.catalog_path}")
-    here = Account(live.vendor_id, live.base_url)
-    if plan.account != here:
-        reasons.append(
-            f"the plan is for vendor {plan.account.vendor_id} at {plan.account.base_url},"
-            f" not vendor {here.vendor_id} at {here.base_url}"
-        )
-    changed = [
-        ref for ref, fp in plan.fingerprints.items() if fingerprint(live.get(*ref.split(":", 1))) != fp
-    ]
-    if changed:
-        shown = ", ".join(changed[:20]) + (f" and {len(changed) - 20} more" if len(changed) > 20 else "")
-        reasons.append(f"changed in the account since the plan was made: {shown}")
-    return reasons

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -41,7 +42,7 @@ class Selection:
     exclude: tuple[Pattern, ...] = ()
 
     @classmethod
-    def parse(cls, only: list[str] | None, exclude: list[str] | None) -> Selection:
+    def parse(cls, only: Sequence[str] | None, exclude: Sequence[str] | None) -> Selection:
         return cls(tuple(map(Pattern.parse, only or ())), tuple(map(Pattern.parse, exclude or ())))
 
     @property
@@ -51,6 +52,10 @@ class Selection:
     def __str__(self) -> str:
         flags = [f"--only {p}" for p in self.only] + [f"--exclude {p}" for p in self.exclude]
         return " ".join(flags) or "everything"
+
+    def patterns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The ``--only`` and ``--exclude`` patterns as written (for a saved plan)."""
+        return tuple(map(str, self.only)), tuple(map(str, self.exclude))
 
     @staticmethod
     def empty(desired: Catalog, live: LiveState) -> bool:

@@ -297,14 +297,14 @@ def test_apply_catalog_names_the_catalog_of_a_saved_plan(sandbox, cli, write, tm
     other = write(CATALOG.replace("3.00", "4.00"), "other.yaml")
     stale = cli(sandbox, "apply", plan, "--catalog", other)
     assert stale.code == 4
-    assert f"another version of {recorded}" in stale.err
+    assert f"{other} is not the catalog the plan was made from (its SHA-256 differs)" in stale.err
     moved = tmp_path / "moved" / "catalog.yaml"
     moved.parent.mkdir()
     Path(recorded).rename(moved)
     missing = cli(sandbox, "apply", plan)
     assert missing.code == 1
     assert missing.err == (
-        f"Error: the plan's catalog {recorded} (its path when the plan was made) is not found from here:"
+        f"Error: the plan's catalog {recorded} (recorded relative to the plan) is not found:"
         " give it with --catalog FILE\n"
     )
     assert "NEW-1" not in cli(sandbox, "export").out

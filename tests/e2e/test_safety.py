@@ -54,7 +54,7 @@ def test_plan_refused_for_another_catalog(sandbox, cli, write, tmp_path):
     write(CATALOG.replace("5.00", "6.00"))
     result = cli(sandbox, "apply", plan)
     assert result.code == 4
-    assert "another version" in result.err
+    assert "is not the catalog the plan was made from (its SHA-256 differs)" in result.err
 
 
 def test_plan_refused_for_another_account(make_sandbox, cli, write, tmp_path):

@@ -9,7 +9,8 @@ import pytest
 from catalogsync.errors import PlanError, SafetyError, SettingsError
 from catalogsync.kinds import WireObject
 from catalogsync.live import LiveState, Stray
-from catalogsync.plan import check_safety, load_plan, make_plan, save_plan, saved_plan, stale_reasons
+from catalogsync.plan import check_safety, make_plan
+from catalogsync.saved import stale_reasons
 from catalogsync.selection import Selection
 from tests.engine.helpers import catalog, live
 
@@ -55,22 +56,6 @@ def test_fingerprints_cover_declared_and_deleted_objects_only():
     plan = plan_for(desired, current)
     assert set(plan.fingerprints) == {"option:Size", "product:TEE", "product:NEW", "product:OLD"}
     assert plan.fingerprints["product:NEW"] == "absent"
-
-
-def test_saved_plan_round_trips(tmp_path):
-    desired = catalog(options={"Size": SIZE}, products={"TEE": {**TEE, "price": 5}})
-    plan = plan_for(desired, catalog(options={"Size": SIZE}, products={"TEE": TEE}))
-    path = tmp_path / "plan.json"
-    save_plan(plan, path)
-    assert load_plan(path) == plan
-    assert json.loads(path.read_text())["format_version"] == 1
-
-
-def test_unreadable_plan_file_is_a_plan_error(tmp_path):
-    path = tmp_path / "plan.json"
-    path.write_text('{"format_version": 1}')
-    with pytest.raises(PlanError, match="not a readable catalogsync plan"):
-        load_plan(path)
 
 
 def test_stale_when_a_touched_object_changed_or_catalog_or_account_differs():
@@ -146,11 +131,3 @@ def test_selection_never_deletes_or_changes_what_it_did_not_select():
 def test_selection_rejects_unknown_kinds():
     with pytest.raises(SettingsError, match="kind must be one of option, product, coupon"):
         Selection.parse(["widget:*"], None)
-
-
-def test_a_catalog_is_not_a_saved_plan(tmp_path):
-    path = tmp_path / "catalog.yaml"
-    path.write_text("products: {}\n")
-    assert saved_plan(path) is None
-    with pytest.raises(PlanError, match="no JSON object with a format_version"):
-        load_plan(path)

@@ -1,0 +1,120 @@
+"""A saved plan is verified, not trusted: a hand-edited plan file is refused before anything is written, and
+what it points at is never echoed (against a real sandbox)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+CATALOG = """
+products:
+  LTP-003: {name: Live Test Product, price: 11.00, description: Kept}
+  NEW-1: {name: New one, price: 5.00}
+"""
+
+
+@pytest.fixture
+def saved(sandbox, cli, write, tmp_path):
+    path, plan = write(CATALOG), tmp_path / "plan.json"
+    assert cli(sandbox, "plan", path, "--out", str(plan)).code == 0
+    return plan
+
+
+def edit(plan: Path, change) -> None:
+    data = json.loads(plan.read_text(encoding="utf-8"))
+    change(data)
+    plan.write_text(json.dumps(data), encoding="utf-8")
+
+
+def untouched(sandbox, cli) -> bool:
+    exported = cli(sandbox, "export").out
+    return "NEW-1" not in exported and "price: 11.00" not in exported
+
+
+def new_price(data):
+    next(c for c in data["changes"] if c["key"] == "NEW-1")["after"]["price"] = "0.01"
+
+
+def delete_undeclared(data):
+    before = {"type": "sale", "expires": "2013-03-31", "value_off": "100.00"}
+    data["changes"].append({"op": "delete", "kind": "coupon", "key": "SAVEJUNE", "before": before})
+
+
+def wipe_description(data):
+    update = next(c for c in data["changes"] if c["op"] == "update")
+    update["after"]["description"] = None
+
+
+def move_account(data):
+    data["account"]["base_url"] = "http://127.0.0.1:1/api"
+
+
+STALE = [
+    (new_price, "change 2 (create product NEW-1) is not what the catalog plans (create product NEW-1;"),
+    (delete_undeclared, "delete coupon SAVEJUNE) is not in a fresh plan of the catalog"),
+    (wipe_description, "(update product LTP-003) is not what the catalog plans"),
+    (lambda d: d.update(fingerprints={}), "it does not fingerprint product:LTP-003, product:NEW-1"),
+    (move_account, "the plan is for vendor 1311348 at http://127.0.0.1:1/api"),
+    (lambda d: d.update(selection=[["product:NEW-*"], []]), "it fingerprints product:LTP-003, which a fresh"),
+]
+
+
+@pytest.mark.parametrize(("tamper", "reason"), STALE)
+def test_an_edited_plan_is_refused_with_exit_4_and_nothing_applied(sandbox, cli, saved, tamper, reason):
+    edit(saved, tamper)
+    result = cli(sandbox, "apply", str(saved))
+    assert result.code == 4, result.out + result.err
+    assert result.err.startswith("Error: saved plan refused: ") and reason in result.err, result.err
+    assert result.err.endswith(". Plan again.\n")
+    assert untouched(sandbox, cli)
+
+
+MALFORMED = [
+    (lambda d: d["changes"][0].update(op="frobnicate"), "change 1 has the unknown op 'frobnicate'"),
+    (lambda d: d["changes"][0].update(kind="widget"), "change 1 has the unknown kind 'widget'"),
+    (
+        lambda d: d["changes"][0].update(after={"price": {"nested": True}}),
+        "change 1 (update product LTP-003) after.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tamper", "reason"), MALFORMED)
+def test_a_plan_file_that_does_not_parse_is_one_line_exit_1(sandbox, cli, saved, tamper, reason):
+    edit(saved, tamper)
+    result = cli(sandbox, "apply", str(saved))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith(f"Error: {saved}: not a readable catalogsync plan: {reason}"), result.err
+    assert result.err.count("\n") == 1
+    assert untouched(sandbox, cli)
+
+
+def test_a_plan_pointing_at_another_file_never_shows_it(sandbox, cli, saved, tmp_path):
+    secret = tmp_path / "secrets.yaml"
+    secret.write_text("products:\n  TOP-SECRET-TOKEN-123: {name: x, price: [}\n", encoding="utf-8")
+    edit(saved, lambda d: d.update(catalog_path=str(secret)))
+    result = cli(sandbox, "apply", str(saved))
+    assert result.code == 4
+    assert "is not the catalog the plan was made from (its SHA-256 differs)" in result.err
+    assert "TOP-SECRET" not in result.out + result.err
+    assert untouched(sandbox, cli)
+
+
+def test_the_catalog_is_found_beside_the_plan_from_any_folder(sandbox, cli, write, tmp_path, monkeypatch):
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "catalog.yaml").write_text(CATALOG, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    assert cli(sandbox, "plan", "catalog.yaml", "--out", "plan.json").code == 0
+    monkeypatch.chdir(tmp_path)
+    applied = cli(sandbox, "apply", "repo/plan.json")
+    assert applied.code == 0, applied.err
+    assert not untouched(sandbox, cli)
+
+
+def test_an_untouched_plan_applies(sandbox, cli, saved):
+    applied = cli(sandbox, "apply", str(saved))
+    assert applied.code == 0, applied.err
+    assert "Apply complete: 2 applied" in applied.out

@@ -1,0 +1,133 @@
+"""Saved plan files: written whole, read strictly (known kinds and operations, states of their kind), and
+compared change for change with a fresh plan (pure: no account)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from catalogsync.errors import PlanError
+from catalogsync.plan import make_plan
+from catalogsync.saved import SAVED_FORMAT, first_difference, save_plan, saved_plan
+from catalogsync.selection import Selection
+from tests.engine.helpers import catalog, live
+
+TEE = {"name": "Tee", "price": "19.99"}
+
+
+def sample(tmp_path: Path, **selection: list[str]):
+    desired = catalog(products={"TEE": {**TEE, "price": "5.00"}, "NEW": TEE})
+    current = catalog(products={"TEE": TEE, "OLD": TEE})
+    chosen = Selection.parse(selection.get("only"), selection.get("exclude"))
+    return make_plan(
+        desired,
+        live(current),
+        catalog_sha256="0" * 64,
+        catalog_path=str(tmp_path / "catalog.yaml"),
+        selection=chosen,
+    )
+
+
+def test_a_saved_plan_reads_back_the_same_with_its_catalog_beside_it(tmp_path):
+    plan = sample(tmp_path, only=["product:TEE"])
+    path = tmp_path / "out" / "plan.json"
+    path.parent.mkdir()
+    save_plan(plan, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["format_version"], data["catalog_path"]) == (SAVED_FORMAT, "../catalog.yaml")
+    assert data["selection"] == [["product:TEE"], []]
+    read = saved_plan(path)
+    assert read is not None
+    assert Path(read.catalog_path).resolve() == tmp_path / "catalog.yaml"
+    assert replace(read, catalog_path=plan.catalog_path) == plan
+
+
+def test_a_catalog_is_not_a_saved_plan(tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text("products: {}\n")
+    assert saved_plan(path) is None
+
+
+def edited(tmp_path: Path, edit) -> Path:
+    path = tmp_path / "plan.json"
+    save_plan(sample(tmp_path), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda d: d["changes"][0].update(op="frobnicate"), "change 1 has the unknown op 'frobnicate'"),
+        (lambda d: d["changes"][0].update(kind="widget"), "change 1 has the unknown kind 'widget'"),
+        (lambda d: d["changes"][0].update(after=None), "change 1 (create product NEW) needs after"),
+        (
+            lambda d: d["changes"][0]["after"].update(price="free"),
+            "change 1 (create product NEW) after.price",
+        ),
+        (lambda d: d["changes"][0].update(after=[1, 2]), "change 1 (create product NEW) after."),
+        (lambda d: d["changes"].append("delete everything"), "change 3 is not an object"),
+        (lambda d: d.update(changes={"op": "delete"}), "changes is not a list"),
+        (lambda d: d.pop("fingerprints"), "fingerprints is missing"),
+        (lambda d: d.update(catalog_path=["/etc/passwd"]), "catalog_path holds list, not text"),
+    ],
+)
+def test_a_plan_file_that_is_not_a_plan_is_refused_in_one_line(tmp_path, edit, reason):
+    path = edited(tmp_path, edit)
+    with pytest.raises(PlanError) as caught:
+        saved_plan(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: not a readable catalogsync plan: {reason}"), message
+    assert "\n" not in message
+
+
+def test_an_older_format_is_refused_with_what_to_do(tmp_path):
+    path = edited(tmp_path, lambda d: d.update(format_version=1))
+    with pytest.raises(PlanError, match="a plan of format_version 1, not 2: plan again"):
+        saved_plan(path)
+
+
+def test_deeply_nested_json_is_not_a_plan_and_no_recursion_error(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text('{"format_version": 2, "changes": ' + "[" * 200_000, encoding="utf-8")
+    assert saved_plan(path) is None
+
+
+@pytest.mark.parametrize(
+    ("tamper", "difference"),
+    [
+        (
+            lambda p: replace(
+                p, changes=(replace(p.changes[0], after={**TEE, "price": "0.01"}), *p.changes[1:])
+            ),
+            "change 1 (create product NEW) is not what the catalog plans"
+            " (create product NEW; after.price differs)",
+        ),
+        (
+            lambda p: replace(
+                p, changes=(*p.changes, replace(p.changes[-1], op="delete", key="OLD", after=None))
+            ),
+            "change 3 (delete product OLD) is not in a fresh plan of the catalog",
+        ),
+        (lambda p: replace(p, changes=p.changes[:1]), "it lacks change 2 (update product TEE)"),
+        (
+            lambda p: replace(p, fingerprints={}),
+            "it does not fingerprint product:NEW, product:TEE, which the catalog declares",
+        ),
+        (lambda p: replace(p, selection=(("coupon:*",), ())), "its selection is not the one recorded"),
+        (
+            lambda p: replace(p, changes=(p.changes[0], replace(p.changes[1], fields=()))),
+            "change 2 (update product TEE) is not what the catalog plans (update product TEE; its displayed"
+            " fields differ)",
+        ),
+    ],
+)
+def test_the_first_difference_from_a_fresh_plan_is_named(tmp_path, tamper, difference):
+    fresh = sample(tmp_path)
+    assert first_difference(fresh, fresh) is None
+    assert first_difference(tamper(fresh), fresh) == difference
