@@ -20,6 +20,7 @@ from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.fetch import fetch
 from catalogsync.kinds import KINDS
 from catalogsync.live import LiveState
+from catalogsync.messages import did_you_mean
 from catalogsync.outputs import check_output, write_whole
 from catalogsync.plan import Plan, catalog_digest, check_safety, make_plan
 from catalogsync.progress import progress
@@ -46,7 +47,23 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{_suggestion(message)}\n")
+
+    def command(self, name: str | None) -> argparse.ArgumentParser:
+        """The parser of a subcommand (this one when there is none), for errors found after parsing."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                found: argparse.ArgumentParser = action.choices[name]
+                return found
+        return self
+
+
+def _suggestion(message: str) -> str:
+    """``(did you mean 'plan'?)`` for a mistyped command."""
+    if not message.startswith("argument COMMAND: invalid choice: "):
+        return ""
+    typed = message.split("'")[1] if message.count("'") >= 2 else ""
+    return did_you_mean(typed, list(COMMANDS))
 
 
 EXAMPLES = {
@@ -62,7 +79,7 @@ EXAMPLES = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="catalogsync",
         description="Catalog-as-code for 2Checkout: declare options, products and coupons in YAML, "
@@ -170,12 +187,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
+        command = parser.command(args.command)
         if args.quiet and args.verbose:
-            parser.error("-q and -v ask for less and more output: give one of them")
+            command.error("-q and -v ask for less and more output: give one of them")
         conflicts = sandbox_conflicts(args)
         if conflicts:
             joined = ", ".join(conflicts)
-            parser.error(f"--sandbox runs an embedded sandbox: it cannot be combined with {joined}")
+            command.error(f"--sandbox runs an embedded sandbox: it cannot be combined with {joined}")
     except SystemExit as stop:  # --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     console = Console(-1 if args.quiet else args.verbose, _colour(args))
@@ -284,8 +302,8 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
         plan = _plan(catalog, digest, catalog_path, live, selection)
         if saved:
             _refuse_unless_the_same(saved, plan, live, digest)
-        else:
-            console.out(_shown_before_apply(plan, args, console))
+        if not plan.empty or not saved:
+            console.out(_shown_before_apply(plan, args, console, unattended=bool(saved) or args.yes))
         check_safety(plan, catalog.settings.safety, force=args.force)
         if plan.empty:
             if saved:
@@ -298,7 +316,7 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     if args.report:
         write_whole(args.report, report_json(report))
         console.info(f"Report written to {args.report}")
-    console.out(("" if saved else "\n") + format_report(report, full=console.verbosity > 0))
+    console.out("\n" + format_report(report, full=console.verbosity > 0))
     return 0 if report.ok else 1
 
 
@@ -328,15 +346,15 @@ def _refuse_unless_the_same(saved: Plan, fresh: Plan, live: LiveState, digest: s
         raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
 
 
-def _shown_before_apply(plan: Plan, args: argparse.Namespace, console: Console) -> str:
-    """Every change in full before the question; with --yes (unattended) a summary of a large plan (the
-    changes in full with -v; every outcome is in --report)."""
+def _shown_before_apply(plan: Plan, args: argparse.Namespace, console: Console, *, unattended: bool) -> str:
+    """Every change in full before the question; unattended (--yes, or a reviewed saved plan) a summary of a
+    large plan (the changes in full with -v; every outcome is in --report)."""
     verbose = console.verbosity > 0
     return render_text(
         plan,
         colour=console.colour,
         show_unmanaged=args.show_unmanaged or verbose,
-        brief=args.yes and not verbose and len(plan.changes) > LISTED,
+        brief=unattended and not verbose and len(plan.changes) > LISTED,
     )
 
 

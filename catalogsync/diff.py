@@ -104,6 +104,9 @@ def _unblocked(changes: list[Change], live: LiveState) -> tuple[list[Change], li
             model = kind.model.live(change.after) if change and change.after else obj.model
             for ref in kind.references(model):
                 holders.setdefault(f"{ref.kind}:{ref.key}", []).append(f"{kind.name} {key}")
+    for stray in live.strays:  # resources without a usable key stay, and so does what they link to
+        for link in stray.links:
+            holders.setdefault(link, []).append(f"{stray.kind} id {stray.id}")
     kept = [c for c in changes if c.op != "delete" or c.ref not in holders]
     blocked = [
         Unmanaged(c.kind, c.key, "not deleted: still linked from " + ", ".join(sorted(holders[c.ref])))

@@ -126,8 +126,23 @@ def decode_all(
             objs.append(obj)
             continue
         label = str(item.get("name") or item.get("option_name") or "")
-        strays.append(Stray(kind.name, str(item.get(kind.id_param)), label, "no key"))
+        strays.append(
+            Stray(kind.name, str(item.get(kind.id_param)), label, "no key", _links(kind, item, keys))
+        )
     return objs, strays
+
+
+def _links(kind: AnyKind, item: Item, keys: KeyIndex) -> tuple[str, ...]:
+    """What a resource without a key links to, read as if it had one; nothing if it cannot be read."""
+    try:
+        obj = kind.from_wire({**item, kind.key_param: "(no key)"}, keys)
+    except (ValueError, TypeError, LookupError):
+        return ()
+    return () if obj is None else refs(kind, obj)
+
+
+def refs(kind: AnyKind, obj: WireObject[Any]) -> tuple[str, ...]:
+    return tuple(f"{ref.kind}:{ref.key}" for ref in kind.references(obj.model))
 
 
 def by_key(kind: AnyKind, objs: list[WireObject[Any]]) -> tuple[dict[str, WireObject[Any]], list[Stray]]:
@@ -145,7 +160,12 @@ def by_key(kind: AnyKind, objs: list[WireObject[Any]]) -> tuple[dict[str, WireOb
         by_id[obj.id] = obj
         grouped.setdefault(obj.key, []).append(obj)
     keyed = {key: group[0] for key, group in grouped.items() if len(group) == 1}
-    strays = [Stray(kind.name, o.id, key, "duplicate") for key, g in grouped.items() if len(g) > 1 for o in g]
+    strays = [
+        Stray(kind.name, o.id, key, "duplicate", refs(kind, o))
+        for key, g in grouped.items()
+        if len(g) > 1
+        for o in g
+    ]
     return keyed, strays
 
 

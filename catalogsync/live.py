@@ -19,6 +19,8 @@ class Stray:
     id: str
     label: str
     reason: str
+    links: tuple[str, ...] = ()
+    """What it links to (``option:Size``): a resource it holds cannot be deleted (reference §8.6)."""
 
     def __str__(self) -> str:
         why = (

@@ -36,8 +36,9 @@ def save_plan(plan: Plan, path: str | Path) -> None:
     """Write the plan; its catalog path is recorded relative to the plan's folder."""
     folder = Path(path).resolve().parent
     relative = os.path.relpath(Path(plan.catalog_path).resolve(), folder)
-    data = {"format_version": SAVED_FORMAT, **asdict(plan), "catalog_path": relative}
-    write_whole(str(path), json.dumps(data, indent=2, sort_keys=True) + "\n")
+    body = {**asdict(plan), "catalog_path": relative}
+    data = {"format_version": SAVED_FORMAT, **dict(sorted(body.items()))}  # the version first: see saved_plan
+    write_whole(str(path), json.dumps(data, indent=2) + "\n")
 
 
 def saved_plan(path: str | Path) -> Plan | None:
@@ -47,8 +48,15 @@ def saved_plan(path: str | Path) -> Plan | None:
     what is wrong; the catalog path it holds is resolved against the plan's folder.
     """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        if text.lstrip().startswith('{\n  "format_version"'):  # a plan, cut short or garbled
+            where = f" ({error})" if isinstance(error, ValueError) else ""
+            raise PlanError(f"{path}: a damaged plan file, not valid JSON{where}: plan again") from None
         return None
     if not isinstance(data, dict) or "format_version" not in data:
         return None
@@ -71,7 +79,7 @@ def _plan(data: dict[str, Any]) -> Plan:
     return Plan(
         changes=tuple(_change(index, c) for index, c in enumerate(changes, 1)),
         unmanaged=tuple(Unmanaged(**u) for u in data["unmanaged"]),
-        strays=tuple(Stray(**s) for s in data["strays"]),
+        strays=tuple(Stray(**{**s, "links": tuple(s.get("links", ()))}) for s in data["strays"]),
         account=Account(**data["account"]),
         catalog_sha256=_text(data["catalog_sha256"], "catalog_sha256"),
         catalog_path=_text(data["catalog_path"], "catalog_path"),

@@ -170,6 +170,8 @@ class Kind(ABC, Generic[M]):
     rank: ClassVar[int]
     id_param: ClassVar[str]
     key_label: ClassVar[str]
+    key_param: ClassVar[str]
+    """The wire member that holds the key (``vendor_product_id``, ``option_name``, ``coupon_code``)."""
     lookup_verb: ClassVar[str] = "list"
     """Whether :meth:`lookup` answers from ``list_<section>`` or from ``detail_<name>``."""
     gone: ClassVar[frozenset[str]] = frozenset({"RECORD_NOT_FOUND"})

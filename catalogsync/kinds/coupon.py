@@ -60,6 +60,7 @@ class CouponKind(Kind[Coupon]):
     rank = 2
     id_param = "coupon_code"
     key_label = "code"
+    key_param = "coupon_code"
     lookup_verb = "detail"
     gone = frozenset({"RECORD_NOT_FOUND", "FORBIDDEN"})
     """An unknown code answers RECORD_NOT_FOUND, or FORBIDDEN as on the real API (reference §3.25)."""
@@ -90,7 +91,7 @@ class CouponKind(Kind[Coupon]):
         return [coupon]
 
     def from_wire(self, item: Mapping[str, Any], keys: KeyIndex) -> WireObject[Coupon] | None:
-        key = member(item, "coupon_code", text_or_none)
+        key = member(item, self.key_param, text_or_none)
         if key is None:
             return None
         ids = listed(item, "product", lambda p: member(p, "product_id", identifier))

@@ -51,6 +51,7 @@ class OptionKind(Kind[Option]):
     rank = 0
     id_param = "option_id"
     key_label = "name"
+    key_param = "option_name"
 
     def resource(self, client: Any) -> Any:
         return client.products.options
@@ -66,7 +67,7 @@ class OptionKind(Kind[Option]):
         return items
 
     def from_wire(self, item: Mapping[str, Any], keys: KeyIndex) -> WireObject[Option] | None:
-        key = member(item, "option_name", text_or_none)
+        key = member(item, self.key_param, text_or_none)
         if key is None:
             return None
         values = listed(item, "option_values", _value_from_wire)

@@ -87,6 +87,7 @@ class ProductKind(Kind[Product]):
     rank = 1
     id_param = "product_id"
     key_label = "code"
+    key_param = "vendor_product_id"
 
     def resource(self, client: Any) -> Any:
         return client.products
@@ -103,7 +104,7 @@ class ProductKind(Kind[Product]):
         return items
 
     def from_wire(self, item: Mapping[str, Any], keys: KeyIndex) -> WireObject[Product] | None:
-        key = member(item, "vendor_product_id", text_or_none)
+        key = member(item, self.key_param, text_or_none)
         if key is None:
             return None
         model = Product.live(

@@ -77,3 +77,15 @@ def test_missing_credentials_are_explained(cli, write, monkeypatch):
     result = cli(None, "plan", write("products: {}\n"))
     assert result.code == 1
     assert "TWOCHECKOUT_USERNAME" in result.err and "--sandbox" in result.err
+
+
+def test_a_mistyped_command_gets_a_suggestion(capsys):
+    assert main(["plna", "c.yaml"]) == 1
+    assert "(did you mean 'plan'?)" in capsys.readouterr().err
+
+
+def test_errors_found_after_parsing_show_the_commands_usage(capsys):
+    assert main(["plan", "c.yaml", "-q", "-v"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("usage: catalogsync plan ")
+    assert "catalogsync plan: error: -q and -v ask for less and more output" in err

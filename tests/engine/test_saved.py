@@ -92,10 +92,19 @@ def test_an_older_format_is_refused_with_what_to_do(tmp_path):
         saved_plan(path)
 
 
-def test_deeply_nested_json_is_not_a_plan_and_no_recursion_error(tmp_path):
+def test_a_cut_short_plan_is_a_damaged_plan(tmp_path):
     path = tmp_path / "plan.json"
-    path.write_text('{"format_version": 2, "changes": ' + "[" * 200_000, encoding="utf-8")
-    assert saved_plan(path) is None
+    save_plan(sample(tmp_path), path)
+    path.write_text(path.read_text(encoding="utf-8")[:300], encoding="utf-8")
+    with pytest.raises(PlanError, match=r"plan.json: a damaged plan file, not valid JSON \(.*\): plan again"):
+        saved_plan(path)
+
+
+def test_deeply_nested_json_is_a_damaged_plan_and_no_recursion_error(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text('{\n  "format_version": 2,\n  "changes": ' + "[" * 200_000, encoding="utf-8")
+    with pytest.raises(PlanError, match="a damaged plan file"):
+        saved_plan(path)
 
 
 @pytest.mark.parametrize(
