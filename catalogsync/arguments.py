@@ -1,0 +1,155 @@
+"""The command line's grammar: commands, options and their help; usage errors exit 1.
+
+Exit 2 means "changes present" under ``plan --detailed-exitcode``, so argparse's usual 2 for a usage error
+would make a drift job with a typo report drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from catalogsync import __version__
+from catalogsync.messages import did_you_mean
+from catalogsync.settings import add_connection_arguments
+
+EXIT_USAGE = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on exit 1 (exit 2 means "changes present" under --detailed-exitcode)."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{_suggestion(message)}\n")
+
+    def command(self, name: str | None) -> argparse.ArgumentParser:
+        """The parser of a subcommand (this one when there is none), for errors found after parsing."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                found: argparse.ArgumentParser = action.choices[name]
+                return found
+        return self
+
+
+def _suggestion(message: str) -> str:
+    """``(did you mean 'plan'?)`` for a mistyped command."""
+    if not message.startswith("argument COMMAND: invalid choice: "):
+        return ""
+    typed = message.split("'")[1] if message.count("'") >= 2 else ""
+    return did_you_mean(typed, list(EXAMPLES))
+
+
+EXAMPLES = {
+    "validate": "catalogsync validate catalog.yaml other.yaml",
+    "plan": "catalogsync plan catalog.yaml --sandbox\n"
+    "  catalogsync plan catalog.yaml --out plan.json --format markdown > plan.md\n"
+    "  catalogsync plan catalog.yaml --detailed-exitcode   # drift check: exit 2 when the account differs",
+    "apply": "catalogsync apply catalog.yaml --sandbox --yes\n"
+    "  catalogsync apply plan.json                         # the saved plan, refused if stale",
+    "export": "catalogsync export -o catalog.yaml --sandbox",
+    "schema": "catalogsync schema > catalog.schema.json",
+    "sandbox": "catalogsync sandbox --seed demo --port 8484",
+}
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
+        prog="catalogsync",
+        description="Catalog-as-code for 2Checkout: declare options, products and coupons in YAML, "
+        "review the plan, apply it.",
+        epilog="examples:\n  catalogsync plan examples/catalog.yaml --sandbox\n"
+        "  catalogsync apply examples/catalog.yaml --sandbox --yes\n"
+        "  catalogsync export -o catalog.yaml\n\n"
+        "exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode), 3 safety refusal, 4 stale plan",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"catalogsync {__version__}")
+    add_output_arguments(parser, default=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"example:\n  {EXAMPLES[name]}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if name in ("plan", "apply", "export"):  # their output can be made quieter, louder or plain
+            add_output_arguments(sub, default=False, colour=name != "export")
+        return sub
+
+    validate = command("validate", "check a catalog file offline; every problem in one pass")
+    validate.add_argument("catalogs", metavar="FILE", nargs="+", help="catalog files to check")
+
+    plan = command("plan", "show what apply would change in the account")
+    plan.add_argument("catalog", metavar="FILE", help="the catalog file")
+    plan.add_argument("--out", metavar="PLAN", help="save the plan for a later 'apply PLAN'")
+    plan.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text for a terminal, markdown for a pull request, json for programs (default: %(default)s)",
+    )
+    plan.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes")
+    plan.add_argument("--force", action="store_true", help="do not fail on safety thresholds")
+    add_show_unmanaged(plan)
+    add_selection_arguments(plan)
+    add_connection_arguments(plan)
+
+    apply = command("apply", "make the account match a catalog or a saved plan")
+    apply.add_argument("target", metavar="FILE|PLAN", help="a catalog file, or a plan saved by 'plan --out'")
+    apply.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    apply.add_argument("--force", action="store_true", help="go past safety thresholds")
+    apply.add_argument(
+        "--catalog", metavar="FILE", help="catalog of a saved plan (default: the path it records)"
+    )
+    apply.add_argument(
+        "--report", metavar="FILE", help="write the whole outcome as JSON (every change, its status and id)"
+    )
+    add_show_unmanaged(apply)
+    add_selection_arguments(apply)
+    add_connection_arguments(apply)
+
+    export = command("export", "write the live account as a catalog")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    add_connection_arguments(export)
+
+    command("schema", "print the JSON Schema of the catalog format")
+
+    from catalogsync.sandbox import cli as sandbox_cli
+
+    sandbox_cli.add_arguments(command("sandbox", "serve a local sandbox of the 2Checkout admin API"))
+    return parser
+
+
+def add_output_arguments(parser: argparse.ArgumentParser, *, default: bool, colour: bool = True) -> None:
+    """``-v``, ``-q`` and ``--no-color``, before the command or after it (only given values override)."""
+    unset: dict[str, Any] = {} if default else {"default": argparse.SUPPRESS}
+    verbose = {"default": 0} if default else unset
+    parser.add_argument("-v", "--verbose", action="count", help="more detail (repeatable)", **verbose)
+    parser.add_argument("-q", "--quiet", action="store_true", help="only results and errors", **unset)
+    if colour:
+        parser.add_argument(
+            "--no-color", action="store_true", help="no colour (also: NO_COLOR set, TERM=dumb)", **unset
+        )
+
+
+def add_show_unmanaged(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-unmanaged",
+        action="store_true",
+        help="list every resource left alone (default: counted by kind and reason, a few named)",
+    )
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("selection (never deletes what it does not select)")
+    group.add_argument(
+        "--only", action="append", metavar="KIND[:GLOB]", help="e.g. product:TSHIRT-* (repeatable)"
+    )
+    group.add_argument(
+        "--exclude", action="append", metavar="KIND[:GLOB]", help="e.g. coupon:OLD-* (repeatable)"
+    )
