@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from catalogsync.arguments import EXIT_USAGE, build_parser
+from catalogsync.breaker import request_deadline
 from catalogsync.errors import CatalogError, CatalogsyncError, SettingsError, StalePlanError
 from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.fetch import fetch
+from catalogsync.inflight import Journal, journal_path, wait_for_settled
 from catalogsync.kinds import KINDS
 from catalogsync.live import LiveState
 from catalogsync.outputs import check_output, write_whole
@@ -158,21 +160,30 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
         _check_saved_catalog(saved, catalog_path, given=bool(args.catalog))
     catalog, digest = _read_catalog(catalog_path)
     with open_client(args) as (client, address):
-        live = _read_live(client, address, console)
-        plan = _plan(catalog, digest, catalog_path, live, selection)
-        if saved:
-            _refuse_unless_the_same(saved, plan, live, digest)
-        if not plan.empty or not saved:
-            console.out(_shown_before_apply(plan, args, console, unattended=bool(saved) or args.yes))
-        check_safety(plan, catalog.settings.safety, force=args.force)
-        if plan.empty:
+        journal = Journal(journal_path(address), request_deadline(client))
+        wait_for_settled(journal.path, console.info)
+        settled = True
+        try:
+            live = _read_live(client, address, console)
+            plan = _plan(catalog, digest, catalog_path, live, selection)
             if saved:
-                console.out("No changes. The account matches the catalog.\n")
-            return 0
-        if not saved and not args.yes and not confirm(console):
-            console.info("Apply cancelled; nothing was changed.")
-            return 1
-        report = _execute(plan, live, client, console)
+                _refuse_unless_the_same(saved, plan, live, digest)
+            if not plan.empty or not saved:
+                console.out(_shown_before_apply(plan, args, console, unattended=bool(saved) or args.yes))
+            check_safety(plan, catalog.settings.safety, force=args.force)
+            if plan.empty:
+                if saved:
+                    console.out("No changes. The account matches the catalog.\n")
+                return 0
+            if not saved and not args.yes and not confirm(console):
+                console.info("Apply cancelled; nothing was changed.")
+                return 1
+            settled = False
+            report = _execute(plan, live, client, console, journal)
+            settled = not (report.interrupted or report.gave_up)
+        finally:
+            if settled:  # else a write may still be in flight: its journal expires by itself
+                journal.close()
     if args.report:
         write_whole(args.report, report_json(report))
         console.info(f"Report written to {args.report}")
@@ -218,7 +229,7 @@ def _shown_before_apply(plan: Plan, args: argparse.Namespace, console: Console, 
     )
 
 
-def _execute(plan: Plan, live: LiveState, client: Any, console: Console) -> ApplyReport:
+def _execute(plan: Plan, live: LiveState, client: Any, console: Console, journal: Journal) -> ApplyReport:
     """Apply with progress on stderr; Ctrl-C or SIGTERM stop it cleanly."""
     outcomes: list[Outcome] = []
 
@@ -227,7 +238,13 @@ def _execute(plan: Plan, live: LiveState, client: Any, console: Console) -> Appl
     )
     with stop_on_signals() as stop, counter:
         return execute(
-            plan, live, client, parallelism=client.parallelism, stop=stop, on_outcome=outcomes.append
+            plan,
+            live,
+            client,
+            parallelism=client.parallelism,
+            stop=stop,
+            on_outcome=outcomes.append,
+            on_write=journal.record,
         )
 
 

@@ -8,7 +8,8 @@ a message and an exit code in one place (``catalogsync.cli``)::
     +-- SettingsError                connection settings missing or unsafe
     +-- ClientError                  anything the API client raises
     |   +-- ApiError                 the vendor answered with errors: method, HTTP status, every vendor error
-    |   +-- TransportError           no usable answer: cannot connect, connection lost, timeout, non-JSON body
+    |   +-- TransportError           no usable answer: cannot connect, connection lost, timeout, non-JSON,
+    |                                too large or too deeply nested body
     +-- PlanError                    a plan cannot be made or used
     |   +-- SafetyError              refused by a safety rule (exit 3)
     |   +-- StalePlanError           saved plan no longer matches the account or catalog (exit 4)
@@ -117,14 +118,23 @@ class TransportError(ClientError):
     """No usable response: the request may or may not have reached the API.
 
     ``unreachable`` is true when no connection could be made (refused, name not resolved, no connection
-    within the timeout): then the request certainly did not reach the API.
+    within the timeout): then the request certainly did not reach the API. ``transient`` is false when asking
+    again would only get the same answer (a body over the size limit, JSON nested too deeply): such a read
+    is not retried.
     """
 
     def __init__(
-        self, message: str, *, method: str, status: int | None = None, unreachable: bool = False
+        self,
+        message: str,
+        *,
+        method: str,
+        status: int | None = None,
+        unreachable: bool = False,
+        transient: bool = True,
     ) -> None:
         self.status = status
         self.unreachable = unreachable
+        self.transient = transient
         super().__init__(f"{method}: {message}", method=method)
 
 

@@ -1,24 +1,31 @@
 """Carry out a plan: the only stage that writes.
 
 Changes run level by level (creates and updates by rank, then deletes in reverse rank), concurrently
-within a level. A change whose prerequisite failed is skipped. A write is never retried blindly: after an
-ambiguous failure (no usable answer, 5xx or 429) the resource is re-read by key to learn whether the write
-happened, and only when it did not is the write sent again, recomputed from what was read. Once ``stop`` is
-set no change starts and no failed write is sent again; a change under way completes the calls it makes.
+within a level. A change whose prerequisite failed is skipped. An update first reads its resource (one
+``detail_*`` call by id) and is refused when the account changed since the plan read it: it never overwrites
+another writer's change. A write is never retried blindly: after an ambiguous failure (no usable answer, 5xx
+or 429) the resource is re-read by key to learn whether the write happened, once the request can no longer be
+in flight (the client's timeout after a failure without an answer), and only when two re-reads in a row
+agree that it did not is the write sent again, recomputed from what was read. Once ``stop`` is set no change
+starts and no failed write is sent again; a change under way completes the calls it makes. Once
+:data:`GIVE_UP_AFTER` changes in a row failed without any answer from the server, it is taken to have stopped
+answering: no change starts and none sends anything more.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Literal
 
-from catalogsync.diff import Change
+from catalogsync.breaker import Breaker, request_deadline
+from catalogsync.diff import Change, field_changes
 from catalogsync.errors import ApiError, ClientError, TransportError
-from catalogsync.fetch import read_one
+from catalogsync.fetch import read_by_id, read_one
 from catalogsync.kinds import BY_NAME, AnyKind, WireObject
 from catalogsync.live import LiveState
 from catalogsync.plan import Plan, execution_order
@@ -26,9 +33,16 @@ from catalogsync.plan import Plan, execution_order
 Status = Literal["applied", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
 MAX_ATTEMPTS = 5
-"""Writes of one change, each sent only after a re-read showed that the one before did not take effect."""
+"""Writes of one change, each sent only after re-reads showed that the one before did not take effect."""
 REREADS = 3
-"""Tries of the re-read that follows an ambiguous failure (each is a client read, itself retried)."""
+"""Tries of one re-read that gets no usable answer (each is a client read, itself retried)."""
+AGREEING_READS = 2
+"""Re-reads in a row that must show the same account before a write is sent again; at most
+:data:`MAX_REREADS` are made to find them."""
+MAX_REREADS = 4
+SETTLE = (
+    "delete the extra ones in the admin pages, or give them keys of their own to adopt them; then plan again"
+)
 
 
 @dataclass(frozen=True)
@@ -38,12 +52,18 @@ class Outcome:
     detail: str = ""
     vendor_id: str | None = None
     """The id of the resource the change created or touched, where known."""
+    cause: ClientError | None = field(default=None, compare=False, repr=False)
+    """The client error that decided a failure, where there is one."""
 
 
 @dataclass
 class ApplyReport:
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
+    gave_up: str | None = None
+    """Why apply stopped starting changes because the server stopped answering (None: it did not)."""
+    duplicates: list[str] = field(default_factory=list)
+    """Keys found held by several live resources during the apply: the ids, and how to settle it."""
 
     def with_status(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -90,17 +110,21 @@ def execute(
     parallelism: int = 8,
     stop: threading.Event | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_write: Callable[[], None] | None = None,
 ) -> ApplyReport:
-    """Apply ``plan`` to the account that ``live`` was read from; never raises for a failed change."""
+    """Apply ``plan`` to the account that ``live`` was read from; never raises for a failed change.
+
+    ``on_write`` is called just before each write is sent (apply journals the writes in flight with it)."""
     stop = stop or threading.Event()
     runner = _Runner(live, client, Ids(live), stop)
+    runner.on_write = on_write or (lambda: None)
     report = ApplyReport()
     done: dict[str, Outcome] = {}
     needs = _prerequisites(plan)
     for _, group in groupby(plan.changes, key=lambda c: execution_order(c)[0]):
         level = list(group)
         with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
-            futures = [pool.submit(_guarded, runner, c, _blocker(needs[c.ref], done), stop) for c in level]
+            futures = [pool.submit(_guarded, runner, c, _blocker(needs[c.ref], done)) for c in level]
             for future in futures:
                 outcome = future.result()
                 change = outcome.change
@@ -110,15 +134,21 @@ def execute(
                 if on_outcome:
                     on_outcome(outcome)
     report.interrupted = stop.is_set()
+    report.gave_up = runner.breaker.reason
+    report.duplicates = runner.duplicates()
     return report
 
 
-def _guarded(runner: _Runner, change: Change, blocker: str | None, stop: threading.Event) -> Outcome:
-    if stop.is_set():
+def _guarded(runner: _Runner, change: Change, blocker: str | None) -> Outcome:
+    if runner.stop.is_set():
         return Outcome(change, "skipped", "interrupted before it started")
+    if runner.breaker.reason:
+        return Outcome(change, "skipped", runner.breaker.reason)
     if blocker:
         return Outcome(change, "skipped", blocker)
-    return runner.run(change)
+    outcome = runner.run(change)
+    runner.breaker.record(outcome.status, outcome.cause)
+    return outcome
 
 
 def _blocker(prerequisites: list[str], done: dict[str, Outcome]) -> str | None:
@@ -165,10 +195,24 @@ class _Runner:
 
     def __init__(self, live: LiveState, client: Any, ids: Ids, stop: threading.Event) -> None:
         self.live, self.client, self.ids, self.stop = live, client, ids, stop
+        self.deadline = request_deadline(client)
+        self.breaker = Breaker()
+        self._lock = threading.Lock()
+        self._duplicates: dict[str, str] = {}
+        self.on_write: Callable[[], None] = lambda: None
+
+    def duplicates(self) -> list[str]:
+        with self._lock:
+            return [self._duplicates[ref] for ref in sorted(self._duplicates)]
 
     def run(self, change: Change) -> Outcome:
         kind = BY_NAME[change.kind]
         current = self.live.get(change.kind, change.key)
+        if change.op == "update" and current is not None:
+            fresh = self._unchanged(kind, change, current)
+            if isinstance(fresh, Outcome):
+                return fresh
+            current = fresh
         error: ClientError | None = None
         for _ in range(MAX_ATTEMPTS):
             try:
@@ -176,20 +220,70 @@ class _Runner:
                 return Outcome(change, "applied")
             except ClientError as failure:
                 if not _ambiguous(failure):
-                    return Outcome(change, "failed", str(failure))
+                    return Outcome(change, "failed", str(failure), cause=failure)
                 error = failure
+            found = self._verify(kind, change, error)
+            if isinstance(found, Outcome):
+                return found
+            current = found[0] if found else None
+        return Outcome(change, "failed", f"{error} (gave up after {MAX_ATTEMPTS} attempts)", cause=error)
+
+    def _unchanged(
+        self, kind: AnyKind, change: Change, planned: WireObject[Any]
+    ) -> WireObject[Any] | Outcome:
+        """The resource as it is now (one detail read, by id) when it is still as the plan read it; else the
+        outcome: refused when it changed meanwhile, applied when it is already as intended."""
+        try:
+            found = read_by_id(self.client, kind, planned.id, self.ids.keys())
+        except ClientError as failure:
+            return Outcome(change, "failed", f"could not read it before updating: {failure}", cause=failure)
+        if found is None:
+            return Outcome(change, "failed", "deleted from the account since the plan was read; plan again")
+        if found.key != change.key:
+            return _changed(change, f"{kind.key_label}: {change.key} -> {found.key}")
+        if found.model == _model(kind, change.before):
+            return found
+        if found.model == _model(kind, change.after):
+            return Outcome(change, "applied", "already so in the account (changed since the plan was read)")
+        fields = field_changes(change.before or {}, found.model.model_dump(mode="json"))
+        return _changed(change, ", ".join(f"{f.path}: {_shown(f.old)} -> {_shown(f.new)}" for f in fields))
+
+    def _verify(self, kind: AnyKind, change: Change, error: ClientError) -> list[WireObject[Any]] | Outcome:
+        """After an ambiguous failure: the outcome when re-reads settle it, else what the account holds.
+
+        The first re-read waits until the request can no longer be in flight; a write is sent again only
+        when :data:`AGREEING_READS` re-reads in a row show the same account without it.
+        """
+        in_flight = _maybe_in_flight(error)
+        self._pause(self.deadline if in_flight else 0.0)
+        previous: list[WireObject[Any]] | None = None
+        for _ in range(MAX_REREADS):
+            if self.breaker.reason:
+                detail = f"{error}; not re-read: {self.breaker.reason.removeprefix('not started: ')}"
+                return Outcome(change, "failed", detail, cause=error)
             try:
                 found = self._reread(kind, change.key)
             except ClientError as failure:
-                return Outcome(change, "failed", f"{error}; then could not re-read it: {failure}")
+                detail = f"{error}; then could not re-read it: {failure}"
+                return Outcome(change, "failed", detail, cause=failure)
             verdict = self._settled(kind, change, found)
             if verdict is not None:
                 return verdict
             if self.stop.is_set():
                 detail = f"{error}; a re-read shows it did not happen; not sent again: apply was stopped"
-                return Outcome(change, "failed", detail)
-            current = found[0] if found else None
-        return Outcome(change, "failed", f"{error} (gave up after {MAX_ATTEMPTS} attempts)")
+                return Outcome(change, "failed", detail, cause=error)
+            if previous == found:
+                return found
+            previous = found
+            self._pause(self.deadline / AGREEING_READS if in_flight else 0.0)
+        detail = f"{error}; the account kept changing while it was re-read, so it was not sent again"
+        return Outcome(change, "failed", detail, cause=error)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait, cut short once apply is stopped or the server stopped answering."""
+        until = time.monotonic() + seconds
+        while not (self.stop.is_set() or self.breaker.reason) and (left := until - time.monotonic()) > 0:
+            self.stop.wait(min(left, 0.05))
 
     def _reread(self, kind: AnyKind, key: str) -> list[WireObject[Any]]:
         """The live resources with this key; a read without a usable answer is tried again."""
@@ -198,7 +292,7 @@ class _Runner:
             try:
                 return read_one(self.client, kind, key, self.ids.keys())
             except ClientError as failure:
-                if attempt >= REREADS or not _ambiguous(failure):
+                if attempt >= REREADS or not _ambiguous(failure) or not getattr(failure, "transient", True):
                     raise
             attempt += 1
 
@@ -206,21 +300,28 @@ class _Runner:
         resource = kind.resource(self.client)
         if change.op == "delete":
             if current is not None:
+                self.on_write()
                 resource.delete(**kind.delete_params(current))
             return
         model = _model(kind, change.after)
         if current is None:
+            self.on_write()
             answer = resource.create(**kind.create_params(change.key, model, self.ids.resolve))
             self.ids.record(change.kind, change.key, _new_id(kind, answer))
             return
         for params in kind.update_requests(change.key, model, current, self.ids.resolve):
+            self.on_write()
             resource.update(**params)
 
     def _settled(self, kind: AnyKind, change: Change, found: list[WireObject[Any]]) -> Outcome | None:
         """The outcome when the re-read shows the change took effect (or cannot be retried); else None."""
         if len(found) > 1:
             ids = ", ".join(obj.id for obj in found)
-            return Outcome(change, "failed", f"several live resources now have this key (ids {ids})")
+            with self._lock:
+                self._duplicates[change.ref] = f"{change.kind} {change.key} is held by ids {ids}: {SETTLE}"
+            return Outcome(
+                change, "failed", f"several live resources now have this key (ids {ids}): {SETTLE}"
+            )
         if change.op == "delete":
             return Outcome(change, "applied", "confirmed by re-reading") if not found else None
         if not found:
@@ -245,7 +346,26 @@ def _new_id(kind: AnyKind, answer: Any) -> str:
 
 
 def _ambiguous(error: ClientError) -> bool:
-    """No usable answer, a server error or rate limiting: the write may or may not have happened."""
+    """No usable answer, a server error or rate limiting: the write may or may not have happened.
+
+    A request that could not even connect (``unreachable``) certainly did not happen: it is not ambiguous.
+    """
     if isinstance(error, ApiError):
         return error.status >= 500 or error.status == 429
-    return True
+    return not (isinstance(error, TransportError) and error.unreachable)
+
+
+def _maybe_in_flight(error: ClientError) -> bool:
+    """Whether the server may still be working on the request: no answer at all, or a gateway gave up."""
+    status = getattr(error, "status", None)
+    return (isinstance(error, TransportError) and status is None) or status in (502, 504)
+
+
+def _changed(change: Change, shown: str) -> Outcome:
+    return Outcome(change, "failed", f"changed in the account since the plan was read ({shown}); plan again")
+
+
+def _shown(value: Any) -> str:
+    """A field's JSON value in a message, cut short when long."""
+    text = "null" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -181,3 +181,16 @@ def _run_now(fn: Callable[..., Any], *args: Any) -> Future[Any]:
     future: Future[Any] = Future()
     future.set_result(fn(*args))
     return future
+
+
+def read_by_id(client: Any, kind: AnyKind, vendor_id: str, keys: KeyIndex) -> WireObject[Any] | None:
+    """The live resource with this vendor id, from its ``detail_*`` call (None: deleted, or without a key)."""
+    method = method_of(kind, "detail")
+    try:
+        answer = kind.resource(client).details(**kind.detail_params({kind.id_param: vendor_id}))
+    except ApiError as failure:
+        if kind.gone & set(failure.codes):
+            return None
+        raise
+    found, _ = decode_all(kind, [(method, _detail_item(kind, answer, method))], keys)
+    return found[0] if found else None

@@ -67,7 +67,7 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="give up on a connection or an answer after SECONDS (more than 0; default %(default)g)",
+        help="give up on an attempt with no complete answer after SECONDS (more than 0; default %(default)g)",
     )
     group.add_argument("--log-file", metavar="PATH", help="append every request and response (redacted)")
 

@@ -89,6 +89,13 @@ def format_report(report: ApplyReport, *, full: bool = False) -> str:
                 f"  {grouped(f'{label} ({len(names):,})', names)}"
                 for label, names in _groups(outcomes, status).items()
             ]
+    if report.gave_up:
+        lines.append(
+            f"Gave up: {report.gave_up.removeprefix('not started: ')}. Run apply again once it answers."
+        )
+    if report.duplicates:
+        lines.append(f"Keys now held by several resources ({len(report.duplicates):,}):")
+        lines += [f"  {line}" for line in report.duplicates]
     if report.interrupted:
         lines.append("Interrupted: the changes marked skipped were not started. Run apply again.")
     counts = ", ".join(f"{len(report.with_status(s)):,} {s}" for s in STATUSES)
@@ -123,6 +130,8 @@ def report_json(report: ApplyReport) -> str:
         "format_version": REPORT_VERSION,
         "ok": report.ok,
         "interrupted": report.interrupted,
+        "gave_up": report.gave_up,
+        "duplicates": report.duplicates,
         "summary": {status: len(report.with_status(status)) for status in STATUSES},
         "outcomes": [
             {

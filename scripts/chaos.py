@@ -1,23 +1,30 @@
 """Chaos run: apply a linked catalog to fresh sandboxes under injected faults, then audit every account.
 
-Each run starts an in-memory sandbox with the demo account (the dialect alternates between runs), injects
-faults of every kind on every method at the given rate (``slow`` answers arrive just after the client's
-timeout) and applies the catalog up to three times, until a fault-free plan is empty. The account is then
-read with raw API calls, faults off, and compared with the account before the run: keys held by several
-resources, fields of adopted resources that the catalog does not declare, resources it does not manage.
+Each run starts a sandbox with the demo account (the dialect alternates between runs), injects faults of
+every kind on every method at the given rate, those of a slow server included (``slow`` answers arrive, and
+``late`` requests are committed, just after the client's timeout; ``drip`` answers come a few bytes at a
+time), and applies the catalog up to three times, until a fault-free plan is empty. In a share of the runs
+(``--kill-rate``) the server is also killed during the first apply, after a drawn number of writes, and
+started again on the same database before the next. The account is then read with raw API calls, faults
+off, and compared with the account before the run: keys held by several resources, fields of adopted
+resources that the catalog does not declare, resources it does not manage.
 
-    .venv/bin/python scripts/chaos.py                              # 100 runs at 20 %
+    .venv/bin/python scripts/chaos.py                              # 100 runs at 20 %, 10 % killed
     .venv/bin/python scripts/chaos.py --runs 20 --fault-rate 0.3 --seed 7
+    .venv/bin/python scripts/chaos.py --runs 20 --fault-rate 0 --kill-rate 0 --jitter-ms 600  # late writes
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -25,11 +32,12 @@ import requests
 from catalogsync.api import Client
 from catalogsync.catalog import Catalog
 from catalogsync.errors import CatalogsyncError
-from catalogsync.execute import execute
+from catalogsync.execute import ApplyReport, execute
 from catalogsync.fetch import fetch
 from catalogsync.loader import loads
 from catalogsync.plan import Plan, make_plan
 from catalogsync.sandbox import ALL_FAULTS, Faults, Sandbox
+from catalogsync.sandbox.faults import SLOW_SERVER_FAULTS
 
 CATALOG = """
 settings:
@@ -77,7 +85,9 @@ the coupons that are neither declared nor protected (SAVEJUNE)."""
 
 AUTH = ("sandbox", "sandbox")
 TIMEOUT = 0.3
-"""The client's timeout in seconds; ``slow`` answers are held 0.1 s longer."""
+"""The client's timeout in seconds; ``slow`` answers are held, and ``late`` requests wait, 0.1 s longer."""
+KILLED_WITHIN = 12
+"""A killed run's server dies at a write drawn from 1 to this (the first apply makes about 15)."""
 
 KEY = {"product": "vendor_product_id", "option": "option_name", "coupon": "coupon_code"}
 SECTION = {"product": "products", "option": "options", "coupon": "coupons"}
@@ -208,25 +218,34 @@ def plan_for(api: Client, catalog: Catalog) -> tuple[Plan, Any]:
     return make_plan(catalog, live, catalog_sha256="chaos", catalog_path="chaos.yaml"), live
 
 
-def apply_once(url: str, catalog: Catalog) -> None:
-    """One ``apply``: read, plan, execute; a read that fails for good ends it like the CLI would."""
+def apply_once(url: str, catalog: Catalog) -> ApplyReport | None:
+    """One ``apply``: read, plan, execute; a read that fails for good ends it like the CLI would (None)."""
     with client(url) as api:
         try:
             plan, live = plan_for(api, catalog)
-            execute(plan, live, api, parallelism=api.parallelism)
+            return execute(plan, live, api, parallelism=api.parallelism)
         except CatalogsyncError:
-            pass
+            return None
 
 
 def converged(url: str, catalog: Catalog) -> bool:
-    """Whether a fault-free plan is empty."""
+    """Whether a fault-free plan is empty (a plan refused, say for a key held twice, is not)."""
     with client(url, timeout=10) as api:
-        return plan_for(api, catalog)[0].empty
+        try:
+            return plan_for(api, catalog)[0].empty
+        except CatalogsyncError:
+            return False
 
 
-def faults(rate: float, seed: int) -> Faults:
+def faults(rate: float, seed: int, *, jitter_ms: float = 2, kill_after: int | None = None) -> Faults:
     return Faults(
-        latency_ms=1, jitter_ms=2, fault_rate=rate, seed=seed, kinds=ALL_FAULTS, slow_ms=TIMEOUT * 1000 + 100
+        latency_ms=1,
+        jitter_ms=jitter_ms,
+        fault_rate=rate,
+        seed=seed,
+        kinds=ALL_FAULTS + SLOW_SERVER_FAULTS,
+        slow_ms=TIMEOUT * 1000 + 100,
+        kill_after_writes=kill_after,
     )
 
 
@@ -236,41 +255,73 @@ class Run:
     """Applies needed to converge (None: not within three)."""
     faults: Counter[str]
     audit: Audit
+    killed: bool = False
+    """Whether the server was killed during the first apply."""
+    gave_up: bool = False
+    """Whether that apply gave up on the server (started no more changes) instead of trying every one."""
+    killed_seconds: float = 0.0
+    """How long the apply during which the server was killed took."""
+    gave_up_alive: int = 0
+    """Applies that gave up on a server that was not killed (the breaker opened on faults alone)."""
 
 
-def run_once(catalog: Catalog, number: int, *, rate: float, seed: int) -> Run:
+def run_once(
+    catalog: Catalog, number: int, *, rate: float, seed: int, kill_rate: float = 0.0, jitter_ms: float = 2
+) -> Run:
     """One seeded run on a fresh sandbox: up to three applies under faults, then the audit."""
     dialect = ("lenient", "strict")[number % 2]
-    with Sandbox(dialect=dialect, seed="demo") as sandbox:
-        before = snapshot(sandbox.url)
-        applies = None
+    draws = random.Random(seed * 100_003 + number)
+    kill_after = draws.randint(1, KILLED_WITHIN) if draws.random() < kill_rate else None
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Sandbox(Path(folder) / "account.db", dialect=dialect) as box,
+    ):
+        before = snapshot(box.url)
+        applies, injected, killed, gave_up, seconds, alive = None, Counter[str](), False, False, 0.0, 0
         for attempt in (1, 2, 3):
-            sandbox.faults = faults(rate, seed * 100_003 + number * 10 + attempt)
-            apply_once(sandbox.url, catalog)
-            sandbox.faults = None
-            if converged(sandbox.url, catalog):
+            box.faults = faults(rate, seed * 100_003 + number * 10 + attempt, jitter_ms=jitter_ms)
+            if attempt == 1 and kill_after is not None:
+                box.faults = replace(box.faults, kill_after_writes=kill_after)
+            started = time.monotonic()
+            report = apply_once(box.url, catalog)
+            box.faults = None
+            alive += report is not None and report.gave_up is not None and not box.killed
+            if box.killed:  # the account survives in its file; the server comes back on the same port
+                killed, gave_up = True, report is not None and report.gave_up is not None
+                seconds = time.monotonic() - started
+                injected += Counter(box.stats()["faults"])
+                box.stop()
+                box.start()
+            if converged(box.url, catalog):
                 applies = attempt
                 break
-        injected = Counter(sandbox.stats()["faults"])
-        return Run(applies, injected, audit(catalog, before, snapshot(sandbox.url)))
+        injected += Counter(box.stats()["faults"])
+        found = audit(catalog, before, snapshot(box.url))
+        return Run(applies, injected, found, killed, gave_up, seconds, alive)
 
 
 def report(runs: Sequence[Run], seconds: float) -> list[str]:
     """The figures of a chaos run, one per line."""
     total = len(runs)
     injected: Counter[str] = sum((r.faults for r in runs), Counter())
-    once = sum(1 for r in runs if r.applies == 1)
+    whole = [r for r in runs if not r.killed]
+    once = sum(1 for r in whole if r.applies == 1)
     three = sum(1 for r in runs if r.applies is not None)
+    killed = [r for r in runs if r.killed]
 
-    def share(n: int) -> str:
-        return f"{n}/{total} ({100 * n / max(total, 1):.1f} %)"
+    def share(n: int, of: int = total) -> str:
+        return f"{n}/{of} ({100 * n / max(of, 1):.1f} %)"
 
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(injected.items()))
+    longest = max((r.killed_seconds for r in killed), default=0.0)
     return [
         f"runs                          {total} in {seconds:.0f} s",
         f"faults injected               {sum(injected.values())} ({kinds})",
-        f"converged in one apply        {share(once)}",
+        f"converged in one apply        {share(once, len(whole))} of the runs whose server was not killed",
         f"converged within three        {share(three)}",
+        f"server killed                 {len(killed)} runs; gave up on it {sum(r.gave_up for r in killed)},"
+        f" longest such apply {longest:.1f} s",
+        f"gave up on a live server      {sum(r.gave_up_alive for r in runs)} applies",
         f"duplicates found              {sum(len(r.audit.duplicates) for r in runs)}",
         f"fields lost                   {sum(len(r.audit.lost) for r in runs)}",
         f"unmanaged resources touched   {sum(len(r.audit.touched) for r in runs)}",
@@ -280,8 +331,9 @@ def report(runs: Sequence[Run], seconds: float) -> list[str]:
 def met(runs: Sequence[Run]) -> bool:
     """The targets: nothing duplicated, lost or touched; >= 95 % in one apply; every run within three."""
     clean = all(not (r.audit.duplicates or r.audit.lost or r.audit.touched) for r in runs)
-    once = sum(1 for r in runs if r.applies == 1)
-    return clean and once >= 0.95 * len(runs) and all(r.applies is not None for r in runs)
+    whole = [r for r in runs if not r.killed]
+    once = sum(1 for r in whole if r.applies == 1)
+    return clean and once >= 0.95 * len(whole) and all(r.applies is not None for r in runs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -291,11 +343,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--fault-rate", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kill-rate", type=float, default=0.1, help="share of runs whose server is killed")
+    parser.add_argument("--jitter-ms", type=float, default=2, help="extra latency of every request, up to")
     args = parser.parse_args(argv)
     catalog = loads(CATALOG, "chaos.yaml")
     started, runs = time.monotonic(), []
     for number in range(args.runs):
-        run = run_once(catalog, number, rate=args.fault_rate, seed=args.seed)
+        run = run_once(
+            catalog,
+            number,
+            rate=args.fault_rate,
+            seed=args.seed,
+            kill_rate=args.kill_rate,
+            jitter_ms=args.jitter_ms,
+        )
         runs.append(run)
         for problem in [*run.audit.duplicates, *run.audit.lost, *run.audit.touched]:
             print(f"run {number}: {problem}", file=sys.stderr)

@@ -19,6 +19,12 @@ from tests.hostile_server import Hostile, HostileHandler, QuietServer
 MakeSandbox = Callable[..., Sandbox]
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own cache folder: apply's in-flight journal never reaches another test."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def make_sandbox() -> Iterator[MakeSandbox]:
     """``make_sandbox(**kwargs)``: a started ``Sandbox(**kwargs)``; every one made is stopped at teardown."""

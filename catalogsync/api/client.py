@@ -12,6 +12,7 @@ import requests
 
 from catalogsync.api import hashes
 from catalogsync.api.codec import Body
+from catalogsync.api.limits import MAX_BODY_BYTES
 from catalogsync.api.paging import Items, list_all
 from catalogsync.api.resources import Account, Products, Sales
 from catalogsync.api.transport import Policy, Transport
@@ -27,6 +28,11 @@ class Client:
     ``call()`` is the one path to HTTP; ``account``, ``sales`` and ``products`` (with ``products.options`` and
     ``products.coupons``) name the API's methods. ``parallelism`` bounds the requests in flight at once across
     every thread using the client (``list_all`` pages, the engine's detail reads and writes).
+
+    ``timeout`` is the whole of one HTTP attempt (connecting, waiting for the answer and reading all of it);
+    a read is retried, so it may take up to ``(max_retries + 1) * timeout`` plus the back-off pauses. An
+    answer larger than ``max_body_bytes`` (default 32 MiB, some 300 times a page of 100 products) is
+    refused with :class:`TransportError` as soon as that much has come, and is not asked for again.
     """
 
     def __init__(
@@ -44,6 +50,7 @@ class Client:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         parallelism: int = 8,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         if parallelism < 1:
             raise SettingsError("parallelism must be at least 1")
@@ -53,7 +60,7 @@ class Client:
             base_url,
             username,
             password,
-            policy=Policy(timeout, max_retries, backoff, max_backoff),
+            policy=Policy(timeout, max_retries, backoff, max_backoff, max_body_bytes=max_body_bytes),
             session=session,
             pool_size=parallelism,
             max_in_flight=parallelism,
@@ -73,6 +80,12 @@ class Client:
     @property
     def base_url(self) -> str:
         return self._transport.base_url
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one HTTP attempt may take in all (connecting, waiting, reading): after it, none is in
+        flight."""
+        return self._transport.policy.timeout
 
     @property
     def requests_made(self) -> int:

@@ -5,14 +5,17 @@ everything else is a write, sent as an urlencoded POST and never retried. A resp
 HTTP status is not 2xx *or* its JSON body carries an ``errors`` member (reference §1.4): both are checked.
 An error whose status points at the settings rather than the call carries a hint: a 404 for an unknown method
 (the base URL) and a 401 or ``UNAUTHORIZED`` (the credentials and the API user's access rights, §1.2).
+JSON nested deeper than :data:`~catalogsync.api.limits.MAX_DEPTH` is refused before it is parsed.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from catalogsync.api.limits import MAX_DEPTH, nested_too_deep
 from catalogsync.errors import ApiError, TransportError, VendorError
 
 Pairs = list[tuple[str, str]]
@@ -23,6 +26,17 @@ CREDENTIALS_HINT = (
     "check the API username and password, and that this API user has the access rights"
     ' "API Access" and "API Updating"'
 )
+
+TOO_DEEP = f"a JSON body nested deeper than {MAX_DEPTH} levels (a real answer needs about 6)"
+
+
+@dataclass(frozen=True)
+class Received:
+    """An answer read in full: its status, headers (case-insensitive) and body."""
+
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
 
 
 def is_read(group: str, method: str) -> bool:
@@ -56,7 +70,9 @@ def decode_response(
     if isinstance(body, str):
         advice = hint(status, [])
         suffix = f" ({advice})" if advice else ""
-        raise TransportError(f"HTTP {status}: {body}{suffix}", method=method, status=status)
+        raise TransportError(
+            f"HTTP {status}: {body}{suffix}", method=method, status=status, transient=body != TOO_DEEP
+        )
     if "errors" in body or not 200 <= status < 300:
         errors = _vendor_errors(body.get("errors"), clean)
         advice = hint(status, [e.code for e in errors])
@@ -79,6 +95,8 @@ def _parse(content_type: str, content: bytes) -> Body | str:
         return "an HTML page instead of JSON"
     if not content.strip():
         return "an empty body instead of JSON"
+    if nested_too_deep(content):  # before json and every walker of its result can run out of stack
+        return TOO_DEEP
     try:
         body = json.loads(content.decode("utf-8"))
     except ValueError:  # UnicodeDecodeError is a ValueError too

@@ -2,9 +2,10 @@
 
 A request that could not even connect (refused, name not resolved, no connection within the timeout) is
 described as ``cannot connect to HOST:PORT (WHY)`` and marked ``unreachable``: it certainly never reached the
-API, and a few quick retries are all it is worth. Anything else (a connection dropped mid-answer, a TLS
-failure, a read timeout) keeps the old shape ``connection failed: Kind: detail``, without the URL ``requests``
-puts in its messages (a GET's query string carries the parameters).
+API, and a few quick retries are all it is worth. An attempt that ran out of time once connected, while
+waiting for the answer or reading it, is ``no complete answer within N s (timeout)``. Anything else (a
+connection dropped mid-answer, a TLS failure) keeps the old shape ``connection failed: Kind: detail``,
+without the URL ``requests`` puts in its messages (a GET's query string carries the parameters).
 """
 
 from __future__ import annotations
@@ -29,10 +30,18 @@ REASONS = {
 
 @dataclass(frozen=True)
 class Failure:
-    """An attempt without a response: what to say, and whether the request certainly never left."""
+    """An attempt without a usable response: what to say, whether the request certainly never left, the
+    status when one came, and whether asking again could help."""
 
     text: str
     unreachable: bool = False
+    status: int | None = None
+    transient: bool = True
+
+
+def timed_out(timeout: float) -> Failure:
+    """The attempt had no complete answer within its time (connecting, waiting and reading together)."""
+    return Failure(f"no complete answer within {timeout:g} s (timeout)")
 
 
 def address(base_url: str) -> str:
@@ -47,8 +56,8 @@ def describe(error: Exception, where: str, timeout: float, redact: Callable[[str
     """The failure of an attempt to ``where`` (``host:port``); ``redact`` cleans text taken from ``error``."""
     if isinstance(error, requests.ConnectTimeout):
         return Failure(f"cannot connect to {where} (no connection within {timeout:g} s)", unreachable=True)
-    if isinstance(error, requests.Timeout):
-        return Failure(f"no answer within {timeout:g} s (timeout)")
+    if isinstance(error, requests.Timeout) or _read_timed_out(error):
+        return timed_out(timeout)
     reason = _reason(error)
     if not isinstance(error, requests.exceptions.ProxyError):  # a proxy's failure is not the API's address
         if isinstance(reason, urllib3.exceptions.NameResolutionError):
@@ -64,6 +73,14 @@ def _reason(error: Exception) -> BaseException:
     if isinstance(inner, urllib3.exceptions.MaxRetryError) and inner.reason is not None:
         return inner.reason
     return error
+
+
+def _read_timed_out(error: Exception) -> bool:
+    """A read timeout that ``requests`` wraps in a plain ``ConnectionError`` (while streaming a body)."""
+    inner = error.args[0] if error.args else None
+    return isinstance(error, urllib3.exceptions.ReadTimeoutError) or isinstance(
+        inner, urllib3.exceptions.ReadTimeoutError
+    )
 
 
 def _why(error: BaseException) -> str:

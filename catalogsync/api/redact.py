@@ -20,9 +20,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
+
+from catalogsync.api.limits import nested_too_deep
 
 MASK = "***"
 SENSITIVE_KEYS = frozenset({"secret_word", "secret", "password", "api_password", "authorization"})
@@ -43,8 +46,13 @@ DELIMITERS = r"\s\"',;:=&?()\[\]{}<>\\"
 
 
 def basic_credentials(username: str, password: str) -> str:
-    """The token of an ``Authorization: Basic`` header (what requests sends for this pair)."""
-    return base64.b64encode(f"{username}:{password}".encode("latin-1", "replace")).decode("ascii")
+    """The token of an ``Authorization: Basic`` header (what the transport sends: UTF-8 in NFC, RFC 7617)."""
+    return base64.b64encode(nfc(f"{username}:{password}")).decode("ascii")
+
+
+def nfc(text: str) -> bytes:
+    """Credentials as RFC 7617 (``charset="UTF-8"``) sends them: Unicode Normalization Form C, UTF-8."""
+    return unicodedata.normalize("NFC", text).encode()
 
 
 class Redactor:
@@ -79,11 +87,14 @@ class Redactor:
     def body(self, content: bytes) -> str:
         """A response body for the log: JSON with sensitive members and secrets masked, member by member."""
         text = content.decode("utf-8", "replace")
-        try:
-            data = json.loads(text)
-        except ValueError:  # truncated or not JSON: mask what looks like a sensitive member
-            return self.text(SENSITIVE_MEMBER.sub(rf"\g<1>{self.mask}\g<2>", text))
-        return json.dumps(self._json(data), ensure_ascii=False, separators=(",", ":"))
+        if not nested_too_deep(content):  # json and _json recurse: a body nested too deeply is only text
+            try:
+                data = json.loads(text)
+            except ValueError:  # truncated or not JSON
+                pass
+            else:
+                return json.dumps(self._json(data), ensure_ascii=False, separators=(",", ":"))
+        return self.text(SENSITIVE_MEMBER.sub(rf"\g<1>{self.mask}\g<2>", text))  # mask sensitive members
 
     def _json(self, data: Any) -> Any:
         """``data`` with sensitive members (non-empty, at any depth) and secrets masked."""

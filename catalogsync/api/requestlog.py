@@ -17,8 +17,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import requests
-
+from catalogsync.api.codec import Received
 from catalogsync.api.redact import Redactor
 
 
@@ -43,12 +42,12 @@ class Attempt:
         pairs: list[tuple[str, str]],
         attempt: int,
         duration_ms: float,
-        outcome: requests.Response | str,
+        outcome: Received | str,
     ) -> Attempt:
-        """An attempt from its outcome: the response, or why there was none."""
+        """An attempt from its outcome: the answer, or why there was none."""
         if isinstance(outcome, str):
             return cls(verb, url, pairs, attempt, duration_ms, failure=outcome)
-        return cls(verb, url, pairs, attempt, duration_ms, outcome.status_code, outcome.content)
+        return cls(verb, url, pairs, attempt, duration_ms, outcome.status, outcome.content)
 
 
 class RequestLog:

@@ -15,9 +15,10 @@ Sleep = Callable[[float], None]
 
 
 def is_transient(error: ClientError) -> bool:
-    """Worth retrying (for a read): no usable answer (whatever its status), 429 or a server error."""
+    """Worth retrying (for a read): no usable answer (whatever its status, unless asking again can only get
+    the same answer), 429 or a server error."""
     if isinstance(error, TransportError):
-        return True
+        return error.transient
     status = getattr(error, "status", None)
     return status is None or status == 429 or status >= 500
 

@@ -1,47 +1,54 @@
 """The one choke point for HTTP: every request of the client goes through :meth:`Transport.call`.
 
-It adds Basic auth (pre-emptively), ``Accept: application/json`` and the timeout; waits at the shared 429
-gate; bounds the requests in flight across every thread; retries reads (never writes) on transient failures,
-but only :attr:`Policy.connect_retries` times, quickly, when no connection can be made at all; maps every
-answer to a body, :class:`ApiError` or :class:`TransportError`; counts requests; and logs each attempt
-redacted. No ``requests`` exception escapes, and no exception it raises carries credentials in its message,
-cause or context.
+It adds Basic auth (pre-emptively, UTF-8), ``Accept: application/json`` and the timeout; waits at the
+shared 429 gate; bounds the requests in flight across every thread; gives each attempt ``timeout`` seconds
+in total (connecting, waiting and reading the whole answer: :mod:`catalogsync.api.deadline`) and reads at
+most :attr:`Policy.max_body_bytes` of its body; retries reads (never writes) on transient failures, but only
+:attr:`Policy.connect_retries` times, quickly, when no connection can be made at all; maps every answer to a
+body, :class:`ApiError` or :class:`TransportError`; counts requests; and logs each attempt redacted. No
+``requests`` exception escapes, and no exception it raises carries credentials in its message, cause or
+context.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import os
 import threading
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 
-from catalogsync.api.codec import Body, Pairs, decode_response, encode_params, is_read
+from catalogsync.api.checks import check_base_url, check_credentials
+from catalogsync.api.codec import Body, Pairs, Received, decode_response, encode_params, is_read
+from catalogsync.api.deadline import DeadlineAdapter, attempt_timeout, receive
 from catalogsync.api.failure import Failure, address, describe
-from catalogsync.api.redact import Redactor, basic_credentials
+from catalogsync.api.limits import MAX_BODY_BYTES
+from catalogsync.api.redact import Redactor, basic_credentials, nfc
 from catalogsync.api.requestlog import Attempt, RequestLog
 from catalogsync.api.retry import Backoff, Clock, Gate, Sleep, is_transient, retry_after
 from catalogsync.errors import ApiError, ClientError, SettingsError, TransportError
 
 HEADERS = {"Accept": "application/json"}
+__all__ = ["Policy", "Transport", "check_base_url"]
 
 
 @dataclass(frozen=True)
 class Policy:
-    """How patient the transport is.
+    """How patient the transport is, and how much it reads.
 
-    A read that cannot connect at all (refused, name not resolved, no connection within ``timeout``) is
-    retried at most ``connect_retries`` times (and never more than ``max_retries``), each after a pause of
-    at most ``connect_pause`` seconds: a server that is not there rarely appears within the full back-off.
+    ``timeout`` is the whole of one attempt: connecting, waiting for the answer and reading all of it. A read
+    is retried after a transient failure, so its total is bounded by ``(max_retries + 1) * timeout`` plus
+    the back-off pauses. A read that cannot connect at all (refused, name not resolved, no connection within
+    ``timeout``) is retried at most ``connect_retries`` times (and never more than ``max_retries``), each
+    after a pause of at most ``connect_pause`` seconds: a server that is not there rarely appears within the
+    full back-off. A body larger than ``max_body_bytes`` is refused once that many bytes have come.
     """
 
     timeout: float = 30.0
@@ -50,6 +57,7 @@ class Policy:
     max_backoff: float = 30.0
     connect_retries: int = 2
     connect_pause: float = 0.1
+    max_body_bytes: int = MAX_BODY_BYTES
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.timeout):
@@ -60,6 +68,9 @@ class Policy:
             value = getattr(self, name)
             if not value >= 0:  # NaN fails too
                 raise SettingsError(f"{name} must not be negative, not {value!r}")
+        size = self.max_body_bytes
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise SettingsError(f"max_body_bytes must be a whole number of bytes, at least 1, not {size!r}")
 
 
 class Transport:
@@ -85,15 +96,11 @@ class Transport:
     ) -> None:
         self.base_url = check_base_url(base_url)
         self._address = address(self.base_url)
-        if not username or not password:
-            raise SettingsError("the API username and password are required")
-        if not _latin1(f"{username}:{password}"):
-            raise SettingsError(
-                "the API username and password must be Latin-1 text (Basic auth sends them so)"
-            )
+        check_credentials(username, password)
         self.policy = policy or Policy()
-        self.redactor = Redactor((password, basic_credentials(username, password), *secrets))
-        self._auth = HTTPBasicAuth(username, password)
+        sent = unicodedata.normalize("NFC", password)
+        self.redactor = Redactor((password, sent, basic_credentials(username, password), *secrets))
+        self._auth = HTTPBasicAuth(nfc(username), nfc(password))  # UTF-8 (RFC 7617), not Latin-1
         self._owns_session = session is None
         self._session = session or _new_session(pool_size)
         self._environment = _pin_environment(self._session, self.base_url) if self._owns_session else {}
@@ -148,33 +155,52 @@ class Transport:
             logged = outcome.text if isinstance(outcome, Failure) else outcome
             self._log.record(Attempt.of(verb, url, pairs, attempt + 1, elapsed, logged))
         if isinstance(outcome, Failure):
-            raise TransportError(outcome.text, method=name, unreachable=outcome.unreachable)
+            raise TransportError(
+                outcome.text,
+                method=name,
+                status=outcome.status,
+                unreachable=outcome.unreachable,
+                transient=outcome.transient,
+            )
         return self._decode(name, outcome, attempt)
 
-    def _send(self, verb: str, url: str, pairs: Pairs) -> requests.Response | Failure:
-        """The response, or a redacted description of why there is none (never an exception: no chaining)."""
-        read = verb == "GET"
+    def _send(self, verb: str, url: str, pairs: Pairs) -> Received | Failure:
+        """The whole answer, or a redacted description of why there is none (never an exception: no
+        chaining), within ``timeout`` from now and :attr:`Policy.max_body_bytes`."""
+        read, timeout = verb == "GET", self.policy.timeout
+        deadline = time.monotonic() + timeout
         try:
-            return self._session.request(
+            response = self._session.request(
                 verb,
                 url,
                 params=pairs if read else None,
                 data=None if read else pairs,
                 headers=HEADERS,
                 auth=self._auth,
-                timeout=self.policy.timeout,
+                timeout=attempt_timeout(timeout),  # type: ignore[arg-type]  # requests takes urllib3's
                 allow_redirects=False,
+                stream=True,
                 **self._environment,
             )
         except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
-            return describe(error, self._address, self.policy.timeout, self.redactor.text)
+            return self._describe(error)
+        return receive(
+            response,
+            deadline=deadline,
+            timeout=timeout,
+            limit=self.policy.max_body_bytes,
+            describe=self._describe,
+        )
 
-    def _decode(self, name: str, response: requests.Response, attempt: int) -> Body:
+    def _describe(self, error: Exception) -> Failure:
+        return describe(error, self._address, self.policy.timeout, self.redactor.text)
+
+    def _decode(self, name: str, response: Received, attempt: int) -> Body:
         """The body, or the error it carries; a 429 first closes the shared gate."""
         try:
             return decode_response(
                 name,
-                response.status_code,
+                response.status,
                 response.headers.get("Content-Type", ""),
                 response.content,
                 self.redactor.text,
@@ -184,41 +210,6 @@ class Transport:
                 requested = retry_after(response.headers.get("Retry-After"))
                 self.gate.hold(self._backoff.hold_for(requested, attempt))
             raise
-
-
-def check_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash; plain http only to a loopback host (Basic auth is cleartext)."""
-    parts = urlsplit(base_url)
-    if parts.username or parts.password:
-        raise SettingsError("the API URL must not carry credentials; pass username and password instead")
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise SettingsError(f"the API URL must look like https://host/api, not {base_url!r}")
-    try:
-        _ = parts.port  # raises for a port out of range or not a number
-    except ValueError:
-        raise SettingsError(f"the API URL has no valid port: {base_url!r}") from None
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise SettingsError(
-            f"refusing plain http to {parts.hostname}: Basic auth would travel in clear text (use https)"
-        )
-    return base_url.rstrip("/")
-
-
-def _latin1(text: str) -> bool:
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:  # its ``object`` would be the credentials: never let it out
-        return False
-    return True
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _pin_environment(session: requests.Session, url: str) -> dict[str, Any]:
@@ -234,7 +225,7 @@ def _pin_environment(session: requests.Session, url: str) -> dict[str, Any]:
 
 def _new_session(pool_size: int) -> requests.Session:
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size)
+    adapter = DeadlineAdapter(pool_connections=2, pool_maxsize=pool_size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -6,6 +6,7 @@ import base64
 import binascii
 import hmac
 import logging
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from catalogsync.sandbox import account, coupons, options, products, sale_action
 from catalogsync.sandbox.call import Call
 from catalogsync.sandbox.forms import Form
 from catalogsync.sandbox.params import Params
-from catalogsync.sandbox.state import Store
+from catalogsync.sandbox.state import Store, StoreClosed
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +104,14 @@ class App:
                 return Reply(200, handler(call))
         except wire.ApiFailure as failure:
             return Reply(failure.status, failure.body())
+        except StoreClosed:  # the sandbox stopped meanwhile: no answer, as from a server that went away
+            raise
         except Exception:
             log.exception("sandbox bug answering %s", method)
             return Reply(500, {"errors": [wire.error("INTERNAL_ERROR", "Internal error.")]})
 
     def _authorized(self, header: str | None) -> bool:
+        """Basic credentials as RFC 7617 has them (``charset="UTF-8"``): UTF-8 text, compared in NFC."""
         scheme, _, encoded = (header or "").partition(" ")
         if scheme.lower() != "basic":
             return False
@@ -117,5 +121,10 @@ class App:
             )
         except (binascii.Error, UnicodeDecodeError):
             return False
-        same_user = hmac.compare_digest(user.encode(), self.username.encode())
-        return hmac.compare_digest(password.encode(), self.password.encode()) and same_user
+        same_user = hmac.compare_digest(_nfc(user), _nfc(self.username))
+        return hmac.compare_digest(_nfc(password), _nfc(self.password)) and same_user
+
+
+def _nfc(text: str) -> bytes:
+    """``text`` in Unicode Normalization Form C, as UTF-8: "ä" typed as a + U+0308 is still "ä"."""
+    return unicodedata.normalize("NFC", text).encode()

@@ -1,7 +1,15 @@
-"""Fault injection: latency, 5xx, 429, dropped connections, slow and malformed answers; off by default.
+"""Fault injection: latency, 5xx, 429, dropped connections, slow and malformed answers, a slow server, a
+server killed mid-run; off by default.
 
 Deterministic for a given seed: one draw from ``random.Random(seed)`` per eligible request, in arrival order,
 under a lock. Nothing here sleeps; the server sleeps the returned delay outside every lock.
+
+The kinds of a slow server are drawn only when named in ``kinds`` (:data:`SLOW_SERVER_FAULTS`): ``late``
+processes (commits) the request only ``slow_ms`` after it arrived, so a client that timed out meanwhile
+finds nothing yet when it reads straight away; ``drip`` processes it at once and sends the answer a few bytes
+at a time over ``slow_ms``, every gap shorter than a read timeout. ``kill_after_writes`` stops the whole
+server, as a crash would, once that many writes arrived: the last one is committed and never answered, and
+from then on nothing is answered (connections are refused once the listener is closed).
 """
 
 from __future__ import annotations
@@ -13,13 +21,22 @@ import time
 from dataclasses import dataclass
 
 ALL_FAULTS: tuple[str, ...] = ("500", "503", "429", "reset_before", "lost_after", "slow", "truncated", "html")
+"""The kinds drawn by default."""
+SLOW_SERVER_FAULTS: tuple[str, ...] = ("late", "drip")
+"""Drawn only when named in ``kinds``: a server that commits late, or answers a few bytes at a time."""
+KNOWN_FAULTS = ALL_FAULTS + SLOW_SERVER_FAULTS
 BEFORE_PROCESSING = frozenset({"500", "503", "429", "reset_before", "html"})
 """Faults answered instead of the request: nothing is committed. The others run the request first."""
 
 
 @dataclass(frozen=True)
 class Faults:
-    """What to inject. ``rate_limit`` is requests/second (token bucket); ``methods`` limits the faults."""
+    """What to inject. ``rate_limit`` is requests/second (token bucket); ``methods`` limits the faults.
+
+    ``slow_ms`` is how long a ``slow`` answer is held back, a ``late`` request waits before it is processed
+    and a ``drip`` answer takes to arrive. ``kill_after_writes``: the write with this number (counted from
+    1, every method that writes, whatever ``methods`` says) is the last one the server takes.
+    """
 
     latency_ms: float = 0
     jitter_ms: float = 0
@@ -29,11 +46,14 @@ class Faults:
     kinds: tuple[str, ...] = ALL_FAULTS
     methods: tuple[str, ...] | None = None
     slow_ms: float = 5000
+    kill_after_writes: int | None = None
 
     def __post_init__(self) -> None:
-        unknown = set(self.kinds) - set(ALL_FAULTS)
+        unknown = set(self.kinds) - set(KNOWN_FAULTS)
         if unknown or not self.kinds:
-            raise ValueError(f"fault kinds must be among {', '.join(ALL_FAULTS)}")
+            raise ValueError(f"fault kinds must be among {', '.join(KNOWN_FAULTS)}")
+        if self.kill_after_writes is not None and self.kill_after_writes < 1:
+            raise ValueError("kill_after_writes must be at least 1")
         if not 0 <= self.fault_rate <= 1:
             raise ValueError("fault_rate must be between 0 and 1")
         if min(self.latency_ms, self.jitter_ms, self.slow_ms) < 0:
@@ -44,13 +64,16 @@ class Faults:
 
 @dataclass(frozen=True)
 class Decision:
-    """For one request: the wait before it, its fault ("rate_limit" over the rate) and the fault's numbers."""
+    """For one request: the wait before it, its fault ("rate_limit" over the rate) and the fault's numbers.
+
+    Two faults are not drawn: "killed" (the write that kills the server) and "dead" (any request after it).
+    """
 
     delay: float = 0.0
     fault: str | None = None
     retry_after: int = 1
     hold: float = 0.0
-    """Seconds a "slow" answer is held back."""
+    """Seconds a "slow" answer is held back, or a "drip" answer takes (a "late" one waits in ``delay``)."""
 
 
 class Injector:
@@ -64,13 +87,28 @@ class Injector:
         self._jitter = random.Random(seed + 1)
         self._tokens = max(1.0, faults.rate_limit) if faults and faults.rate_limit else 0.0
         self._refilled = time.monotonic()
+        self._writes = 0
+        self._dead = False
 
-    def decide(self, method: str) -> Decision:
+    @property
+    def dead(self) -> bool:
+        """Whether the server was killed (``kill_after_writes``): it answers nothing more."""
+        with self._lock:
+            return self._dead
+
+    def decide(self, method: str, *, write: bool = False) -> Decision:
         faults = self.faults
         if faults is None:
             return Decision()
         with self._lock:
+            if self._dead:
+                return Decision(fault="dead")
             delay = (faults.latency_ms + self._jitter.uniform(0, faults.jitter_ms)) / 1000
+            if write and faults.kill_after_writes is not None:
+                self._writes += 1
+                if self._writes >= faults.kill_after_writes:
+                    self._dead = True
+                    return Decision(delay, "killed")
             retry_after = self._take_token(faults.rate_limit) if faults.rate_limit else None
             if retry_after is not None:
                 return Decision(delay, "rate_limit", retry_after)
@@ -80,7 +118,10 @@ class Injector:
         if draw >= faults.fault_rate:
             return Decision(delay)
         kind = faults.kinds[min(len(faults.kinds) - 1, int(draw / faults.fault_rate * len(faults.kinds)))]
-        return Decision(delay, kind, hold=faults.slow_ms / 1000 if kind == "slow" else 0.0)
+        held = faults.slow_ms / 1000
+        if kind == "late":
+            return Decision(delay + held, kind)
+        return Decision(delay, kind, hold=held if kind in ("slow", "drip") else 0.0)
 
     def _take_token(self, rate: float) -> int | None:
         """None when a token was available, else the seconds until one is (at least 1)."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -12,10 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from catalogsync.sandbox import wire
-from catalogsync.sandbox.app import App, Reply, method_of
+from catalogsync.sandbox.app import WRITES, App, Reply, method_of
 from catalogsync.sandbox.faults import BEFORE_PROCESSING, Decision, Injector
 from catalogsync.sandbox.params import Params, parse_body, parse_query
+from catalogsync.sandbox.state import StoreClosed
 
+DRIP_BYTES = 8
+"""A drip-fed answer comes this many bytes at a time (in at most :data:`DRIP_STEPS` steps, so more for a
+long answer)."""
+DRIP_STEPS = 50
 HTML_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 CANNED: dict[str, Reply] = {
     "500": Reply(500, {"errors": [wire.error("INTERNAL_ERROR", "Internal server error.")]}),
@@ -60,12 +67,14 @@ class Stats:
 
 @dataclass
 class Runtime:
-    """What the handlers share: the app, the current fault injector, the counters, the stop signal."""
+    """What the handlers share: the app, the current fault injector, the counters, the stop signal, and how
+    to kill the server (the "killed" fault: stop listening at once, as a crash would)."""
 
     app: App
     injector: Injector
     stats: Stats = field(default_factory=Stats)
     stopping: threading.Event = field(default_factory=threading.Event)
+    kill: Callable[[], None] = lambda: None
 
     def pause(self, seconds: float) -> None:
         """Sleep without holding any lock; cut short when the server stops."""
@@ -85,19 +94,30 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.send_error(HTTPStatus.BAD_REQUEST, "Unreadable request body length or chunk size")
             return
-        method = method_of(url.path)
+        try:
+            self._dispatch(url.query, body, method_of(url.path))
+        except StoreClosed:  # stopped while this request was on its way: no answer, as after a crash
+            self._drop()
+
+    def _dispatch(self, query: str, body: bytes, method: str | None) -> None:
         runtime = self.runtime
         runtime.stats.request(method)
-        decision = runtime.injector.decide(method) if method else Decision()
-        if decision.fault is not None:
-            runtime.stats.fault(decision.fault)
+        decision = runtime.injector.decide(method, write=method in WRITES) if method else Decision()
+        if decision.fault not in (None, "dead"):
+            runtime.stats.fault(str(decision.fault))
         runtime.pause(decision.delay)
-        if decision.fault == "rate_limit":
+        if decision.fault == "killed":
+            self._process(query, body, method)
+            runtime.kill()  # listening stops before this connection is cut: nothing more gets in
+            self.close_connection = True
+        elif self._gone(decision):
+            self._drop()
+        elif decision.fault == "rate_limit":
             self._answer(Reply(429, CANNED["429"].body, {"Retry-After": str(decision.retry_after)}))
         elif decision.fault in BEFORE_PROCESSING:
             self._fail_before(str(decision.fault))
         else:
-            self._serve(self._process(url.query, body, method), decision)
+            self._serve(self._process(query, body, method), decision)
 
     do_POST = do_GET
 
@@ -110,13 +130,33 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self._answer(Reply(code, {"errors": [wire.error(status.name, message or status.phrase)]}))
 
+    def _gone(self, decision: Decision) -> bool:
+        """Whether the server is no longer there for this request: killed, or stopping after its delay."""
+        runtime = self.runtime
+        return decision.fault == "dead" or runtime.stopping.is_set() or runtime.injector.dead
+
     def _serve(self, reply: Reply, decision: Decision) -> None:
-        """Answer a processed request, unless the fault loses, delays or truncates the answer."""
+        """Answer a processed request, unless the fault loses, delays, drips or truncates the answer."""
         if decision.fault == "lost_after":
             self._drop()
-            return
-        self.runtime.pause(decision.hold)
-        self._answer(reply, truncate=decision.fault == "truncated")
+        elif decision.fault == "drip":
+            self._drip(reply, decision.hold)
+        else:
+            self.runtime.pause(decision.hold)
+            self._answer(reply, truncate=decision.fault == "truncated")
+
+    def _drip(self, reply: Reply, seconds: float) -> None:
+        """The headers at once, then the body a few bytes at a time, spread over ``seconds``."""
+        data = json.dumps(reply.body, separators=(",", ":")).encode()
+        size = max(DRIP_BYTES, math.ceil(len(data) / DRIP_STEPS))
+        pieces = [data[i : i + size] for i in range(0, len(data), size)]
+        self._send(reply.status, "application/json", b"", reply.headers, length=len(data))
+        for piece in pieces:
+            self.runtime.pause(seconds / len(pieces))
+            if self.runtime.stopping.is_set():
+                self._drop()
+                return
+            self.wfile.write(piece)
 
     def _process(self, query: str, body: bytes, method: str | None) -> Reply:
         params = Params(parse_query(query) + parse_body(self.headers.get("Content-Type", ""), body))
@@ -154,10 +194,13 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._answer(CANNED[fault])
 
-    def _send(self, status: int, content_type: str, data: bytes, headers: dict[str, str]) -> None:
+    def _send(
+        self, status: int, content_type: str, data: bytes, headers: dict[str, str], length: int | None = None
+    ) -> None:
+        """Status, headers and ``data``; ``length`` announces a body sent afterwards (a drip)."""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(len(data) if length is None else length))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()

@@ -93,6 +93,7 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._runtime: Runtime | None = None
         self._store: Store | None = None
+        self._halted = False
 
     def start(self) -> Sandbox:
         """Open (and on first use seed) the database, then serve in a daemon thread."""
@@ -110,8 +111,8 @@ class Sandbox:
         app = App(
             store, self._username, self._password, self.url, vendor_id, self._dialect, self._coupon_page_info
         )
-        handler.runtime = self._runtime = Runtime(app, Injector(self._faults))
-        self._store, self._server = store, server
+        handler.runtime = self._runtime = Runtime(app, Injector(self._faults), kill=self._halt)
+        self._store, self._server, self._halted = store, server, False
         self._thread = threading.Thread(
             target=server.serve_forever, args=(POLL_SECONDS,), name=f"sandbox:{self._port}", daemon=True
         )
@@ -131,6 +132,25 @@ class Sandbox:
         if self._thread is not None:
             self._thread.join()
         store.close()
+
+    def _halt(self) -> None:
+        """The "killed" fault: stop listening and cut every connection at once, as a crash would.
+
+        The database stays open until :meth:`stop`; :meth:`start` then serves it again, on the same port.
+        """
+        server, runtime = self._server, self._runtime
+        if server is None or runtime is None:
+            return
+        self._halted = True
+        server.shutdown()
+        runtime.stopping.set()
+        server.server_close()
+        server.cut_connections()
+
+    @property
+    def killed(self) -> bool:
+        """Whether the "killed" fault (``Faults.kill_after_writes``) stopped the server."""
+        return self._halted
 
     @property
     def port(self) -> int:

@@ -76,6 +76,10 @@ def check_database(path: Path) -> None:
         raise ValueError("is an SQLite file but not a sandbox database; it was left as it is")
 
 
+class StoreClosed(Exception):
+    """The database was closed (the sandbox stopped) while a request was still on its way in."""
+
+
 class Store:
     """The sandbox's database; ``path=None`` keeps it in memory."""
 
@@ -88,18 +92,21 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._closed = False
         # New until an account is seeded: the seed writes the company document, in the seed's transaction.
         self.is_new = load_doc(self._db, "company") is None
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            self._check_open()
             yield self._db
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A transaction: committed when the block ends normally, rolled back otherwise."""
         with self._lock:
+            self._check_open()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -110,7 +117,12 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._db.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreClosed
 
 
 def next_id(db: sqlite3.Connection, sequence: str = "id", first: int = FIRST_ID, step: int = 3) -> int:

@@ -255,9 +255,10 @@ def test_client_settings_are_refused_by_name(options: dict[str, float], message:
 
 
 def test_credentials_that_basic_auth_cannot_send_are_refused_without_showing_them() -> None:
+    """Any text goes as UTF-8 (RFC 7617; tests/api/test_client_limits.py sends it), control characters not."""
     with pytest.raises(SettingsError) as caught:
-        Client("https://www.2checkout.com/api", "u", "Zq8€kV2")
+        Client("https://www.2checkout.com/api", "u", "Zq8€kV2\n")
     assert str(caught.value) == (
-        "the API username and password must be Latin-1 text (Basic auth sends them so)"
+        "the API username and password must not contain control characters (tabs, line breaks)"
     )
     assert "Zq8" not in repr(caught.value.args) and caught.value.__context__ is None

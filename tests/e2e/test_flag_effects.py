@@ -1,6 +1,6 @@
 """Every command-line flag has a test that observes its effect: a new flag cannot be added untested.
 
-``EFFECTS`` maps each (command, flag) of ``catalogsync.cli.build_parser()`` (command "" for the top-level
+``EFFECTS`` maps each (command, flag) of ``catalogsync.arguments.build_parser()`` (command "" for top-level
 options; a flag by its first option string, a positional by its dest) to the tests that run that command with
 that flag and assert what it changes. The two meta-tests at the end fail for a flag missing from the table,
 for an entry whose flag is gone, and for a named test that does not exist.
@@ -516,7 +516,7 @@ def test_timeout_gives_up_on_a_slow_answer(make_sandbox, cli, write, tmp_path, c
     result = cli(account, *command_line(command, write(CATALOG)), "--timeout", "0.25", "--log-file", str(log))
     assert result.code == 0, result.err
     attempts = [entry for entry in read_log(log) if entry.method == method]
-    assert attempts[0].outcome == "failed: no answer within 0.25 s (timeout)"
+    assert attempts[0].outcome == "failed: no complete answer within 0.25 s (timeout)"
     assert 240 <= attempts[0].duration_ms < 5000  # gave up before the held-back answer came
     assert account.stats()["faults"] == {"slow": 1}
     if command == "apply":

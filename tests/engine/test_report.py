@@ -73,3 +73,23 @@ def test_the_json_report_holds_every_outcome():
 def test_work_done_counts_applied_and_failed_not_skipped():
     done = outcomes(715, "applied") + outcomes(2, "failed") + outcomes(1283, "skipped")
     assert work_done(done) == 717
+
+
+def test_giving_up_and_duplicates_are_reported():
+    report = ApplyReport(
+        outcomes(1, "applied"),
+        gave_up="not started: the server stopped answering (3 changes in a row got no answer; the last: x)",
+        duplicates=["product MUG is held by ids 1, 2: delete the extra ones"],
+    )
+    lines = format_report(report).splitlines()
+    assert (
+        "Gave up: the server stopped answering (3 changes in a row got no answer; the last: x). Run apply"
+        " again once it answers." in lines
+    )
+    assert lines[-3:-1] == [
+        "Keys now held by several resources (1):",
+        "  product MUG is held by ids 1, 2: delete the extra ones",
+    ]
+    data = json.loads(report_json(report))
+    assert data["gave_up"].startswith("not started: the server stopped answering")
+    assert data["duplicates"] == ["product MUG is held by ids 1, 2: delete the extra ones"]

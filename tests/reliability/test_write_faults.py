@@ -7,7 +7,6 @@ the write: the re-read confirms it and nothing is sent twice. A write is never r
 
 from __future__ import annotations
 
-import random
 import threading
 from typing import Any
 
@@ -20,21 +19,13 @@ from catalogsync.loader import loads
 from catalogsync.plan import make_plan
 from catalogsync.sandbox import Faults, Sandbox
 from scripts.chaos import RawApi
+from tests.reliability.support import apply_under, seed_for
 
 BEFORE = ("500", "503", "429", "reset_before", "html")
 AFTER = ("lost_after", "slow", "truncated")
 TIMEOUT = 0.3
 
 MUG = "products:\n  MUG: {name: Mug, price: 8.00, description: A mug}\n"
-
-
-def seed_for(pattern: str, rate: float = 0.5) -> int:
-    """A seed whose successive draws fault ("x") or not (".") as ``pattern`` says."""
-    for seed in range(10_000):
-        draws = random.Random(seed)
-        if all((draws.random() < rate) == (mark == "x") for mark in pattern):
-            return seed
-    raise AssertionError(f"no seed for {pattern}")
 
 
 def only(kind: str, method: str, pattern: str = "", **extra: object) -> Faults:
@@ -45,16 +36,8 @@ def only(kind: str, method: str, pattern: str = "", **extra: object) -> Faults:
 
 
 def apply(sandbox: Sandbox, text: str, faults: Faults) -> ApplyReport:
-    """Read and plan fault-free, then execute ``text``'s plan with ``faults`` on."""
-    with Client(sandbox.url, "sandbox", "sandbox", timeout=TIMEOUT, backoff=0.01, max_backoff=0.05) as client:
-        live = fetch(client, base_url=sandbox.url)
-        plan = make_plan(loads(text), live, catalog_sha256="-", catalog_path="-")
-        sandbox.reset_stats()
-        sandbox.faults = faults
-        try:
-            return execute(plan, live, client)
-        finally:
-            sandbox.faults = None
+    """One apply under ``faults`` with this module's short timeout."""
+    return apply_under(sandbox, text, faults, TIMEOUT)
 
 
 def calls(sandbox: Sandbox, method: str) -> int:

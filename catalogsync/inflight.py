@@ -1,0 +1,110 @@
+"""Writes that may still be in flight after an apply was killed: a small journal per account.
+
+While apply sends writes it keeps, per account, a file holding the latest time (wall clock, epoch seconds)
+until which a write it sent may still be in flight at the server: the send time plus
+:data:`IN_FLIGHT_TIMEOUTS` times the client's timeout (the attempt itself, then the time the request may
+still be working at the server after the client gave up: :func:`catalogsync.breaker.request_deadline`).
+Apply removes the file when it ends, unless it was stopped or gave up (a write may still be in flight then:
+the file expires by itself); ``kill -9`` leaves it. The next apply of the same account waits until that
+time before it reads the account, so that it does not plan again a create the killed one sent and the
+server has not committed yet.
+
+The limit: the journal lives in the user's cache directory (``$XDG_CACHE_HOME/catalogsync``, by default
+``~/.cache/catalogsync``), so it protects re-runs on the same machine by the same user only. Applies from
+other machines rely on the CI templates serialising applies and on a re-run starting later than the timeout.
+A stale or unreadable journal is ignored (and replaced by the next write).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+IN_FLIGHT_TIMEOUTS = 2
+"""A write may be in flight for this many client timeouts after it was sent."""
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/catalogsync``, or ``~/.cache/catalogsync`` when it is unset or not absolute."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "catalogsync"
+
+
+def journal_path(address: str) -> Path:
+    """The journal of the account at ``address`` (an API URL, or ``sandbox /abs/path.db``)."""
+    digest = hashlib.sha256(address.encode("utf-8")).hexdigest()
+    return cache_dir() / f"inflight-{digest}"
+
+
+def read_until(path: Path) -> float | None:
+    """The time the journal records, or None when there is none or it cannot be read."""
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        until = float(text.strip())
+    except ValueError:
+        return None
+    return until if math.isfinite(until) and until > 0 else None
+
+
+def pending(path: Path, now: float | None = None) -> float:
+    """Seconds until the writes the journal records can no longer be in flight (0: none may be)."""
+    until = read_until(path)
+    now = time.time() if now is None else now
+    return max(0.0, until - now) if until is not None else 0.0
+
+
+def wait_for_settled(
+    path: Path, info: Callable[[str], None], sleep: Callable[[float], None] = time.sleep
+) -> float:
+    """When the journal says writes of an interrupted apply may be in flight, tell so and wait until they
+    cannot be (Ctrl-C interrupts the wait). The seconds waited."""
+    seconds = pending(path)
+    if seconds <= 0:
+        return 0.0
+    info(f"waiting {math.ceil(seconds)} s for the writes of an interrupted apply to settle")
+    sleep(seconds)
+    return seconds
+
+
+class Journal:
+    """Records, before each write is sent, until when it may be in flight (thread-safe)."""
+
+    def __init__(self, path: Path, deadline: float) -> None:
+        self.path = path
+        self.seconds = IN_FLIGHT_TIMEOUTS * deadline
+        self._lock = threading.Lock()
+        self._written: str | None = None
+
+    def record(self) -> None:
+        """A write is about to be sent. A journal that cannot be written is not a reason to stop apply."""
+        with self._lock:
+            until = max(read_until(self.path) or 0.0, time.time() + self.seconds)
+            text = f"{until:.3f}\n"
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+                temporary.write_text(text, encoding="ascii")
+                os.replace(temporary, self.path)
+            except OSError:
+                return
+            self._written = text
+
+    def close(self) -> None:
+        """Apply ended with every write answered or settled by re-reading: its journal goes, and so does an
+        expired one; one another apply wrote since and that is still running out is left."""
+        with self._lock:
+            try:
+                if self.path.read_text(encoding="ascii") == self._written or pending(self.path) == 0:
+                    self.path.unlink()
+            except (OSError, UnicodeDecodeError):
+                pass
+            self._written = None
