@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogsync.arguments import EXIT_USAGE, build_parser
-from catalogsync.breaker import request_deadline
+from catalogsync.breaker import request_deadline, unanswered
 from catalogsync.errors import CatalogError, CatalogsyncError, SettingsError, StalePlanError
 from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.fetch import fetch
@@ -180,9 +180,11 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
                 return 1
             settled = False
             report = _execute(plan, live, client, console, journal)
-            settled = not (report.interrupted or report.gave_up)
+            settled = not any(o.status == "failed" and unanswered(o.cause) for o in report.outcomes)
         finally:
-            if settled:  # else a write may still be in flight: its journal expires by itself
+            if (
+                settled
+            ):  # else a write without an answer may still be in flight: its journal expires by itself
                 journal.close()
     if args.report:
         write_whole(args.report, report_json(report))
