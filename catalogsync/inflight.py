@@ -4,10 +4,11 @@ While apply sends writes it keeps, per account, a file holding the latest time (
 until which a write it sent may still be in flight at the server: the send time plus
 :data:`IN_FLIGHT_TIMEOUTS` times the client's timeout (the attempt itself, then the time the request may
 still be working at the server after the client gave up: :func:`catalogsync.breaker.request_deadline`).
-Apply removes the file when it ends, unless it was stopped or gave up (a write may still be in flight then:
-the file expires by itself); ``kill -9`` leaves it. The next apply of the same account waits until that
-time before it reads the account, so that it does not plan again a create the killed one sent and the
-server has not committed yet.
+Apply removes the file when it ends, unless a write got no answer (it may still be in flight then: the
+file expires by itself); ``kill -9`` leaves it. The file is written ahead, with room for the writes of the
+next span, so it is rewritten about once per span, not once per write. The next apply of the same account
+waits until that time before it reads the account, so that it does not plan again a create the killed one
+sent and the server has not committed yet.
 
 The limit: the journal lives in the user's cache directory (``$XDG_CACHE_HOME/catalogsync``, by default
 ``~/.cache/catalogsync``), so it protects re-runs on the same machine by the same user only. Applies from
@@ -83,11 +84,16 @@ class Journal:
         self.seconds = IN_FLIGHT_TIMEOUTS * deadline
         self._lock = threading.Lock()
         self._written: str | None = None
+        self._covered = 0.0
+        """Until when the file already covers writes sent now (no rewrite needed before then)."""
 
     def record(self) -> None:
         """A write is about to be sent. A journal that cannot be written is not a reason to stop apply."""
         with self._lock:
-            until = max(read_until(self.path) or 0.0, time.time() + self.seconds)
+            now = time.time()
+            if now + self.seconds <= self._covered:  # the file already says so: no I/O on this write
+                return
+            until = max(read_until(self.path) or 0.0, now + 2 * self.seconds)
             text = f"{until:.3f}\n"
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +102,7 @@ class Journal:
                 os.replace(temporary, self.path)
             except OSError:
                 return
-            self._written = text
+            self._written, self._covered = text, until
 
     def close(self) -> None:
         """Apply ended with every write answered or settled by re-reading: its journal goes, and so does an

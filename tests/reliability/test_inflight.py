@@ -49,13 +49,30 @@ def test_without_xdg_cache_home_the_journal_is_in_the_users_cache(monkeypatch, t
 
 
 def test_a_write_is_recorded_as_in_flight_for_the_timeouts_after_it_is_sent():
+    """Written ahead: the file covers this write and those of the next span of timeouts."""
     journal = Journal(journal_path(ADDRESS), deadline=7.0)
+    span = IN_FLIGHT_TIMEOUTS * 7.0
     before = time.time()
     journal.record()
     until = read_until(journal.path)
     assert until is not None
-    assert before + IN_FLIGHT_TIMEOUTS * 7.0 - 0.01 <= until <= time.time() + IN_FLIGHT_TIMEOUTS * 7.0 + 0.01
-    assert 0 < pending(journal.path) <= IN_FLIGHT_TIMEOUTS * 7.0
+    assert before + span - 0.01 <= until <= time.time() + 2 * span + 0.01
+    assert span - 0.01 <= pending(journal.path) <= 2 * span
+
+
+def test_the_journal_is_written_once_per_span_not_once_per_write(monkeypatch):
+    journal = Journal(journal_path(ADDRESS), deadline=1.0)
+    clock = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    written = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (written.append(b), real_replace(a, b)))
+    for _ in range(1000):  # 1,000 writes over 10 s, the span being 2 s
+        journal.record()
+        clock[0] += 0.01
+    assert 4 <= len(written) <= 6
+    until = read_until(journal.path)
+    assert until is not None and until >= clock[0] + IN_FLIGHT_TIMEOUTS * 1.0 - 0.01
 
 
 def test_the_recorded_time_only_moves_later():
