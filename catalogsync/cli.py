@@ -26,7 +26,7 @@ from catalogsync.outputs import check_output, write_whole
 from catalogsync.plan import Plan, catalog_digest, check_safety, make_plan
 from catalogsync.progress import progress
 from catalogsync.render import render, render_text
-from catalogsync.saved import first_difference, save_plan, saved_plan, stale_reasons
+from catalogsync.saved import first_difference, is_saved_plan, save_plan, saved_plan, stale_reasons
 from catalogsync.selection import Selection
 from catalogsync.settings import open_client, sandbox_conflicts
 from catalogsync.terminal import (
@@ -78,13 +78,11 @@ def _colour(args: argparse.Namespace) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace, console: Console) -> int:
-    from catalogsync.loader import load
 
     invalid = 0
     for path in args.catalogs:
         try:
-            _refuse_saved_plan(path)
-            catalog = load(path)
+            catalog, _ = _read_catalog(path)
         except (CatalogError, SettingsError) as error:
             console.error(str(error))
             invalid += 1
@@ -94,19 +92,23 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     return 1 if invalid else 0
 
 
-def _read_catalog(path: str) -> tuple[Any, str]:
-    from catalogsync.loader import load
+def _read_catalog(path: str, *, expected_sha256: str | None = None) -> tuple[Any, str]:
+    """The catalog at ``path`` and the SHA-256 of its bytes, read once. With ``expected_sha256`` (a saved
+    plan's), bytes that hash otherwise are refused before they are parsed: none of them reach a message."""
+    from catalogsync.loader import load_bytes, read_source
 
-    _refuse_saved_plan(path)
-    catalog = load(path)
-    return catalog, catalog_digest(Path(path).read_bytes())
-
-
-def _refuse_saved_plan(path: str) -> None:
-    if saved_plan(path) is not None:
+    raw = read_source(path)
+    digest = catalog_digest(raw)
+    if expected_sha256 is not None and digest != expected_sha256:
+        raise StalePlanError(
+            f"saved plan refused: {path} is not the catalog the plan was made from (its SHA-256 differs)."
+            " Plan again."
+        )
+    if is_saved_plan(raw):
         raise SettingsError(
             f"{path}: this is a saved plan, not a catalog; apply it with: catalogsync apply {path}"
         )
+    return load_bytes(raw, path), digest
 
 
 def _read_live(client: Any, address: str, console: Console) -> LiveState:
@@ -157,8 +159,8 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     selection = Selection.parse(*saved.selection) if saved else Selection.parse(args.only, args.exclude)
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
     if saved:
-        _check_saved_catalog(saved, catalog_path, given=bool(args.catalog))
-    catalog, digest = _read_catalog(catalog_path)
+        _check_saved_catalog(catalog_path, given=bool(args.catalog))
+    catalog, digest = _read_catalog(catalog_path, expected_sha256=saved.catalog_sha256 if saved else None)
     with open_client(args) as (client, address):
         journal = Journal(journal_path(address), request_deadline(client))
         wait_for_settled(journal.path, console.info)
@@ -167,7 +169,7 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
             live = _read_live(client, address, console)
             plan = _plan(catalog, digest, catalog_path, live, selection)
             if saved:
-                _refuse_unless_the_same(saved, plan, live, digest)
+                _refuse_unless_the_same(saved, plan, live)
             if not plan.empty or not saved:
                 console.out(_shown_before_apply(plan, args, console, unattended=bool(saved) or args.yes))
             check_safety(plan, catalog.settings.safety, force=args.force)
@@ -193,28 +195,18 @@ def cmd_apply(args: argparse.Namespace, console: Console) -> int:
     return 0 if report.ok else 1
 
 
-def _check_saved_catalog(saved: Plan, path: str, *, given: bool) -> None:
-    """The catalog of a saved plan is there and is, byte for byte, the one the plan was made from; nothing of
-    a file that is not is read further (its contents never reach a message)."""
+def _check_saved_catalog(path: str, *, given: bool) -> None:
+    """The catalog a saved plan records is there (its bytes are checked as they are read)."""
     if not given and not Path(path).is_file():
         raise SettingsError(
             f"the plan's catalog {path} (recorded relative to the plan) is not found:"
             " give it with --catalog FILE"
         )
-    try:
-        digest = catalog_digest(Path(path).read_bytes())
-    except OSError as error:
-        raise SettingsError(f"{path}: cannot read the catalog: {error.strerror}") from None
-    if digest != saved.catalog_sha256:
-        raise StalePlanError(
-            f"saved plan refused: {path} is not the catalog the plan was made from (its SHA-256 differs)."
-            " Plan again."
-        )
 
 
-def _refuse_unless_the_same(saved: Plan, fresh: Plan, live: LiveState, digest: str) -> None:
+def _refuse_unless_the_same(saved: Plan, fresh: Plan, live: LiveState) -> None:
     """A saved plan applies only while it is exactly what the catalog plans against the account now."""
-    reasons = stale_reasons(saved, live, digest) or [first_difference(saved, fresh) or ""]
+    reasons = stale_reasons(saved, live) or [first_difference(saved, fresh) or ""]
     if any(reasons):
         raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
 

@@ -31,13 +31,22 @@ SECTIONS = ("settings", *(kind.section for kind in KINDS))
 
 def load(path: str | FilePath) -> Catalog:
     """Read and validate the catalog file at ``path``."""
-    name = str(path)
+    return load_bytes(read_source(path), str(path))
+
+
+def read_source(path: str | FilePath) -> bytes:
+    """The bytes of the catalog file at ``path``; a file that cannot be read is a located problem."""
     try:
-        raw = FilePath(path).read_bytes()
+        return FilePath(path).read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise CatalogError([Problem(name, 1, 1, "", f"cannot read the catalog file: {reason}")]) from None
-    return loads(_decode(raw, name), name)
+        problem = Problem(str(path), 1, 1, "", f"cannot read the catalog file: {reason}")
+        raise CatalogError([problem]) from None
+
+
+def load_bytes(raw: bytes, filename: str) -> Catalog:
+    """Validate a catalog file's bytes (read once by callers that also hash them)."""
+    return loads(_decode(raw, filename), filename)
 
 
 def loads(text: str, filename: str = "<string>") -> Catalog:

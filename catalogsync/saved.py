@@ -54,7 +54,7 @@ def saved_plan(path: str | Path) -> Plan | None:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
-        if text.lstrip().startswith('{\n  "format_version"'):  # a plan, cut short or garbled
+        if is_saved_plan(text.encode()):  # a plan, cut short or garbled
             where = f" ({error})" if isinstance(error, ValueError) else ""
             raise PlanError(f"{path}: a damaged plan file, not valid JSON{where}: plan again") from None
         return None
@@ -129,11 +129,16 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
-def stale_reasons(plan: Plan, live: LiveState, catalog_sha256: str) -> list[str]:
-    """Why a saved plan no longer applies: another catalog, another account, or changed live objects."""
+def is_saved_plan(raw: bytes) -> bool:
+    """Whether a file's bytes are a saved plan (a catalog is YAML): the opening :func:`save_plan` writes."""
+    return raw.lstrip().startswith(b'{\n  "format_version"')
+
+
+def stale_reasons(plan: Plan, live: LiveState) -> list[str]:
+    """Why a saved plan no longer applies to the account read now: another account, or changed objects.
+
+    That the catalog is the one the plan was made from is checked before the catalog is read at all."""
     reasons = []
-    if plan.catalog_sha256 != catalog_sha256:
-        reasons.append(f"the plan was made from another version of {plan.catalog_path}")
     here = Account(live.vendor_id, live.base_url)
     if plan.account != here:
         reasons.append(
