@@ -50,14 +50,11 @@ class Breaker:
 
 
 def request_deadline(client: Any) -> float:
-    """Seconds a request of ``client`` may be in flight: its ``timeout`` (a (connect, read) pair counts as
-    their sum), or :data:`DEFAULT_DEADLINE` for a client that does not tell one."""
+    """Seconds a request of ``client`` may be in flight: its ``timeout`` (the whole attempt), or
+    :data:`DEFAULT_DEADLINE` for a client that does not tell one."""
     value = getattr(client, "timeout", None)
-    parts = value if isinstance(value, tuple | list) else (value,)
-    if parts and all(isinstance(p, int | float) and not isinstance(p, bool) for p in parts):
-        seconds = float(sum(parts))
-        if math.isfinite(seconds) and seconds > 0:
-            return seconds
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
     return DEFAULT_DEADLINE
 
 

@@ -79,7 +79,6 @@ class _Timed:
     ("client", "seconds"),
     [
         (_Timed(2.5), 2.5),
-        (_Timed((1, 4)), 5.0),
         (_Timed(None), DEFAULT_DEADLINE),
         (_Timed(True), DEFAULT_DEADLINE),
         (_Timed(float("nan")), DEFAULT_DEADLINE),

@@ -61,20 +61,21 @@ def outcomes(report: ApplyReport) -> list[tuple[str, str, str]]:
     return [(o.status, o.change.ref, o.detail) for o in report.outcomes]
 
 
-def test_an_update_refuses_to_overwrite_a_change_made_since_the_plan(sandbox):
-    """The plan changes the price; meanwhile someone edits the description: the update is refused."""
+def apply_after(sandbox: Sandbox, method: str, **params: str) -> ApplyReport:
+    """Plan the price of LTP-003 to 11.00, let ``method`` change that product meanwhile, then execute; the
+    sandbox counts only the execute's calls."""
     with client_of(sandbox) as client:
         plan, live = planned(
             client, sandbox.url, f"products:\n  {LTP}: {{name: Live Test Product, price: 11.00}}\n"
         )
-        post(
-            sandbox,
-            "products/update_product",
-            product_id=live.resources["product"][LTP].id,
-            description="Mine",
-        )
+        post(sandbox, method, product_id=live.resources["product"][LTP].id, **params)
         sandbox.reset_stats()
-        report = execute(plan, live, client)
+        return execute(plan, live, client)
+
+
+def test_an_update_refuses_to_overwrite_a_change_made_since_the_plan(sandbox):
+    """The plan changes the price; meanwhile someone edits the description: the update is refused."""
+    report = apply_after(sandbox, "products/update_product", description="Mine")
     assert outcomes(report) == [
         (
             "failed",
@@ -89,12 +90,7 @@ def test_an_update_refuses_to_overwrite_a_change_made_since_the_plan(sandbox):
 
 
 def test_the_same_field_changed_meanwhile_is_named_with_both_values(sandbox):
-    with client_of(sandbox) as client:
-        plan, live = planned(
-            client, sandbox.url, f"products:\n  {LTP}: {{name: Live Test Product, price: 11.00}}\n"
-        )
-        post(sandbox, "products/update_product", product_id=live.resources["product"][LTP].id, price="13.00")
-        report = execute(plan, live, client)
+    report = apply_after(sandbox, "products/update_product", price="13.00")
     [(status, _, detail)] = outcomes(report)
     assert status == "failed"
     assert detail == "changed in the account since the plan was read (price: 10.00 -> 13.00); plan again"
@@ -147,30 +143,14 @@ MEANWHILE = [
 
 @pytest.mark.parametrize(("method", "params", "expected"), MEANWHILE, ids=["made-already", "deleted"])
 def test_an_update_after_someone_else_acted_reads_once_and_sends_nothing(sandbox, method, params, expected):
-    with client_of(sandbox) as client:
-        plan, live = planned(
-            client, sandbox.url, f"products:\n  {LTP}: {{name: Live Test Product, price: 11.00}}\n"
-        )
-        post(sandbox, method, product_id=live.resources["product"][LTP].id, **params)
-        sandbox.reset_stats()
-        report = execute(plan, live, client)
+    report = apply_after(sandbox, method, **params)
     status, detail = expected
     assert outcomes(report) == [(status, f"product:{LTP}", detail)]
     assert calls(sandbox) == {"products/detail_product": 1}
 
 
 def test_an_update_of_a_resource_given_another_code_since_the_plan_is_refused(sandbox):
-    with client_of(sandbox) as client:
-        plan, live = planned(
-            client, sandbox.url, f"products:\n  {LTP}: {{name: Live Test Product, price: 11.00}}\n"
-        )
-        post(
-            sandbox,
-            "products/update_product",
-            product_id=live.resources["product"][LTP].id,
-            vendor_product_id="X",
-        )
-        report = execute(plan, live, client)
+    report = apply_after(sandbox, "products/update_product", vendor_product_id="X")
     assert outcomes(report) == [
         (
             "failed",
