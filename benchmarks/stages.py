@@ -18,10 +18,10 @@ from typing import Any
 
 from benchmarks.sandbox_process import USER
 from catalogsync.api import Client
+from catalogsync.catalogfile.loader import load
 from catalogsync.execute import execute
 from catalogsync.fetch import fetch
 from catalogsync.kinds import BY_NAME
-from catalogsync.loader import load
 from catalogsync.plan import catalog_digest, make_plan
 from catalogsync.render import render_text
 

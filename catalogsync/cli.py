@@ -95,7 +95,7 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
 def _read_catalog(path: str, *, expected_sha256: str | None = None) -> tuple[Any, str]:
     """The catalog at ``path`` and the SHA-256 of its bytes, read once. With ``expected_sha256`` (a saved
     plan's), bytes that hash otherwise are refused before they are parsed: none of them reach a message."""
-    from catalogsync.loader import load_bytes, read_source
+    from catalogsync.catalogfile.loader import load_bytes, read_source
 
     raw = read_source(path)
     digest = catalog_digest(raw)
@@ -259,7 +259,7 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
 def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     import json
 
-    from catalogsync.schema import catalog_schema
+    from catalogsync.catalogfile.schema import catalog_schema
 
     console.out(json.dumps(catalog_schema(), indent=2) + "\n")
     return 0

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from catalogsync.catalog import Catalog
-from catalogsync.dumper import dump_catalog
+from catalogsync.catalogfile.dumper import dump_catalog
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState
 

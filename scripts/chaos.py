@@ -31,10 +31,10 @@ import requests
 
 from catalogsync.api import Client
 from catalogsync.catalog import Catalog
+from catalogsync.catalogfile.loader import loads
 from catalogsync.errors import CatalogsyncError
 from catalogsync.execute import ApplyReport, execute
 from catalogsync.fetch import fetch
-from catalogsync.loader import loads
 from catalogsync.plan import Plan, make_plan
 from catalogsync.sandbox import ALL_FAULTS, Faults, Sandbox
 from catalogsync.sandbox.faults import SLOW_SERVER_FAULTS

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 from catalogsync.catalog import Catalog
+from catalogsync.catalogfile.loader import loads
 from catalogsync.errors import CatalogError
-from catalogsync.loader import loads
 
 
 def problems(text: str) -> list[tuple[int, int, str, str]]:

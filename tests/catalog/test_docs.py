@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from catalogsync.catalogfile.loader import load
+from catalogsync.catalogfile.schema import catalog_schema
 from catalogsync.errors import CatalogError
-from catalogsync.loader import load
-from catalogsync.schema import catalog_schema
 from tests.catalog.schema_walk import field_paths
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "catalog.md"

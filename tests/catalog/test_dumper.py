@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from catalogsync.catalog import Catalog
-from catalogsync.dumper import dump_catalog
+from catalogsync.catalogfile.dumper import dump_catalog
+from catalogsync.catalogfile.loader import loads
 from catalogsync.kinds import BY_SECTION, Coupon, Option, Product
-from catalogsync.loader import loads
 from tests.catalog.helpers import valid
 
 RECORDED = Path("/work/shared/reference/recorded")

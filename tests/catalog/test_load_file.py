@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from catalogsync.catalogfile.loader import load
 from catalogsync.errors import CatalogError
-from catalogsync.loader import load
 
 
 def only_problem(path: Path | str) -> tuple[str, int, int, str, str]:

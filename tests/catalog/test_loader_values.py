@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from catalogsync.catalog import Catalog, Settings
-from catalogsync.loader import loads
+from catalogsync.catalogfile.loader import loads
 from tests.catalog.helpers import problems, valid
 
 

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalogsync.catalog import Catalog, Settings
-from catalogsync.dumper import dump_catalog
+from catalogsync.catalogfile.dumper import dump_catalog
+from catalogsync.catalogfile.loader import loads
 from catalogsync.errors import CatalogError
 from catalogsync.kinds import Coupon, Model, Option, Product
-from catalogsync.loader import loads
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "catalog.yaml").read_text(encoding="utf-8")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

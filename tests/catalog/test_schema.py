@@ -12,10 +12,10 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from catalogsync.catalog import Catalog
+from catalogsync.catalogfile.loader import load
+from catalogsync.catalogfile.schema import catalog_schema
 from catalogsync.kinds import KINDS, Model
-from catalogsync.loader import load
 from catalogsync.messages import inner_model
-from catalogsync.schema import catalog_schema
 from tests.catalog.schema_walk import field_paths
 
 ROOT = Path(__file__).resolve().parents[2]

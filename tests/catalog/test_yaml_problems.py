@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from catalogsync.yamlread import MAX_ALIASED, MAX_DEPTH, parse
+from catalogsync.catalogfile.yamlread import MAX_ALIASED, MAX_DEPTH, parse
 from tests.catalog.helpers import problems, valid
 
 TOP = "the catalog must be a mapping of sections: settings, options, products, coupons"

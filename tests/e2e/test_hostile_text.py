@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalogsync.api import Client
-from catalogsync.rules import MAX_KEY_IN_URL
+from catalogsync.catalogfile.rules import MAX_KEY_IN_URL
 from catalogsync.sandbox import Sandbox
 
 LOOKALIKES = [

@@ -6,9 +6,9 @@ import random
 from collections import Counter
 
 from catalogsync.api import Client
+from catalogsync.catalogfile.loader import loads
 from catalogsync.execute import ApplyReport, execute
 from catalogsync.fetch import fetch
-from catalogsync.loader import loads
 from catalogsync.plan import make_plan
 from catalogsync.sandbox import Sandbox
 from catalogsync.sandbox.faults import Faults

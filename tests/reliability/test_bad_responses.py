@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from catalogsync.api import Client
+from catalogsync.catalogfile.loader import loads
 from catalogsync.errors import ApiError, TransportError
 from catalogsync.execute import execute
 from catalogsync.fetch import fetch
-from catalogsync.loader import loads
 from catalogsync.plan import make_plan
 from tests.hostile_server import Answer, Hostile
 

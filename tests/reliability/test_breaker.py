@@ -17,11 +17,11 @@ from typing import Any
 
 from catalogsync.api import Client
 from catalogsync.breaker import GIVE_UP_AFTER, STOPPED_ANSWERING, Breaker
+from catalogsync.catalogfile.loader import loads
 from catalogsync.diff import Change
 from catalogsync.errors import ApiError, TransportError
 from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.fetch import fetch
-from catalogsync.loader import loads
 from catalogsync.plan import make_plan
 from catalogsync.sandbox import Faults, Sandbox
 from scripts.chaos import RawApi

@@ -12,7 +12,7 @@ import re
 import pytest
 import requests
 
-from catalogsync.loader import loads
+from catalogsync.catalogfile.loader import loads
 from catalogsync.sandbox import Sandbox
 from scripts.chaos import CATALOG, TIMEOUT, Audit, audit, faults, main, snapshot
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from catalogsync.loader import loads
+from catalogsync.catalogfile.loader import loads
 from catalogsync.sandbox import Faults, Sandbox
 from catalogsync.sandbox.faults import KNOWN_FAULTS, SLOW_SERVER_FAULTS
 from scripts.chaos import CATALOG, run_once

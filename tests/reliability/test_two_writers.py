@@ -17,10 +17,10 @@ import pytest
 import requests
 
 from catalogsync.api import Client
+from catalogsync.catalogfile.loader import loads
 from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.fetch import fetch
 from catalogsync.live import LiveState
-from catalogsync.loader import loads
 from catalogsync.plan import Plan, make_plan
 from catalogsync.sandbox import Faults, Sandbox
 from scripts.chaos import RawApi

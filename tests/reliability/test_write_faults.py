@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from catalogsync.api import Client
+from catalogsync.catalogfile.loader import loads
 from catalogsync.execute import MAX_ATTEMPTS, ApplyReport, execute
 from catalogsync.fetch import fetch
-from catalogsync.loader import loads
 from catalogsync.plan import make_plan
 from catalogsync.sandbox import Faults, Sandbox
 from scripts.chaos import RawApi

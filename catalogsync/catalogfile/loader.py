@@ -1,8 +1,9 @@
 """Read a catalog file: YAML -> :class:`~catalogsync.catalog.Catalog`, or one error listing every problem.
 
-A single pass collects YAML problems (:mod:`catalogsync.yamlread`), the structure of the top level, model
-validation of every resource (strict: no ``"yes"`` for ``true``, no number for a string) and the cross-field
-rules (:mod:`catalogsync.rules`); each problem carries the file, line, column and path of what is wrong.
+A single pass collects YAML problems (:mod:`~catalogsync.catalogfile.yamlread`), the structure of the top
+level, model validation of every resource (strict: no ``"yes"`` for ``true``, no number for a string) and the
+cross-field rules (:mod:`~catalogsync.catalogfile.rules`); each problem carries the file, line, column and
+path of what is wrong.
 Resources are validated from the mapping as written, so ``model.declared()`` is exactly the fields the file
 names.
 """
@@ -17,12 +18,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from catalogsync.catalog import Catalog, Settings
+from catalogsync.catalogfile.rules import Finding, check
+from catalogsync.catalogfile.yamlmarks import Path, format_path
+from catalogsync.catalogfile.yamlread import Document, fast_reads, parse
 from catalogsync.errors import CatalogError, Problem
 from catalogsync.kinds import KINDS, AnyKind, Model
 from catalogsync.messages import describe, did_you_mean
-from catalogsync.rules import Finding, check
-from catalogsync.yamlmarks import Path, format_path
-from catalogsync.yamlread import Document, fast_reads, parse
 
 M = TypeVar("M", bound=Model)
 

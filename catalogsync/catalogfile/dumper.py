@@ -1,4 +1,4 @@
-"""Catalog -> YAML text that :func:`catalogsync.loader.loads` reads back to the same catalog.
+"""Catalog -> YAML text that :func:`~catalogsync.catalogfile.loader.loads` reads back to the same catalog.
 
 The output is stable: settings (only what differs from the defaults), then options, products and coupons, keys
 sorted, fields in model order. A resource is written with exactly its declared fields, so an exported live
@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 
 from catalogsync.catalog import Catalog
+from catalogsync.catalogfile.yamlread import add_core_resolvers
 from catalogsync.kinds import KINDS, Model
 from catalogsync.kinds.base import format_amount
-from catalogsync.yamlread import add_core_resolvers
 
 TAG = "tag:yaml.org,2002:"
 ESCAPED = "\r\x85\u2028\u2029"

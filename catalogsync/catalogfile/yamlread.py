@@ -28,8 +28,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from catalogsync.catalogfile.yamlmarks import START, Marks, Path, Spot, format_path, spot
 from catalogsync.errors import Problem
-from catalogsync.yamlmarks import START, Marks, Path, Spot, format_path, spot
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; a catalog needs six levels."""

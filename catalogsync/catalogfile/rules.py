@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from catalogsync.catalog import Catalog
+from catalogsync.catalogfile.yamlmarks import Path
 from catalogsync.kinds import BY_NAME, BY_SECTION, KINDS, Coupon, Product
-from catalogsync.yamlmarks import Path
 
 MAX_KEY_IN_URL = 4000
 """Longest key, once URL-encoded: keys are read back in the query string of GETs (``detail_coupon``,
