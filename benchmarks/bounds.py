@@ -1,8 +1,10 @@
 """Lower bounds of wall time: the fewest requests the API allows, scheduled at a given parallelism.
 
 Reads: the company info and page 1 of each list come first (page 1 gives the total); the other pages and
-the detail calls the list lacks (every coupon, every product with a commission) follow. Writes run by
-dependency level (options, then products, then coupons), each level after the one before. A round is one
+the detail calls the list lacks follow: every product with a commission (lists lack the amount) and every
+product coupon (lists lack the links), for a plan that declares them all. Writes run by
+dependency level (options, then products, then coupons), each level after the one before; an update reads
+its resource first (apply refuses to overwrite a change made after the plan read it). A round is one
 latency: at most ``parallelism`` requests, none waiting on another of the same round.
 """
 
@@ -31,9 +33,11 @@ class Bound:
 
 
 def read_all(sizes: Shape, parallelism: int) -> Bound:
-    """Reading the whole account: every page, plus the detail calls the lists lack."""
+    """Reading the whole account for a plan that declares all of it: every page, plus the detail calls the
+    lists lack. Sale and shipping coupons need none: their list items are complete, since the generated
+    percentages are whole percents, which the list's fractions (``"0.25"``) give exactly (reference §8.7)."""
     pages = [max(1, math.ceil(n / PAGESIZE)) for n in (sizes.options, sizes.products, sizes.coupons)]
-    requests = 1 + sum(pages) + sizes.coupons + sizes.commissions
+    requests = 1 + sum(pages) + sizes.commissions + sizes.product_coupons
     depth = 1 if requests == ROOTS else 3 if max(pages[1:]) > 1 else 2
     rest = requests - min(parallelism, ROOTS)
     return Bound(requests, max(depth, 1 + math.ceil(rest / parallelism)))
@@ -47,6 +51,11 @@ def read_empty(parallelism: int) -> Bound:
 def writes(levels: tuple[int, ...], parallelism: int) -> Bound:
     """Writes of each dependency level, one level after the other."""
     return Bound(sum(levels), sum(math.ceil(n / parallelism) for n in levels))
+
+
+def updates(levels: tuple[int, ...], parallelism: int) -> Bound:
+    """Updates of each dependency level: each reads its resource (``detail_*``) before it writes it."""
+    return Bound(2 * sum(levels), sum(2 * math.ceil(n / parallelism) for n in levels))
 
 
 def per_resource(sizes: Shape, parallelism: int) -> Bound:

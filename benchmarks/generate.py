@@ -1,8 +1,9 @@
 """Realistic catalogs of any size, written as the YAML a user keeps in git, and a 10% change of one.
 
 Per ``n`` products: ~5% as many options (2-4 values each) and 10% as many coupons, half of them product
-coupons linked to one to three products. Products mix the fields users declare: descriptions, tangible goods
-with weight and handling, subscriptions, affiliate commissions, options and categories. Deterministic.
+coupons linked to one to three products; every discount declares its minimum purchase (the API needs it to
+update the coupon). Products mix the fields users declare: descriptions, tangible goods with weight and
+handling, subscriptions, affiliate commissions, options and categories. Deterministic.
 """
 
 from __future__ import annotations
@@ -89,10 +90,11 @@ def _coupon(rng: random.Random, i: int, products: list[str], *, bump: bool) -> l
     expires = f"{2030 + (1 if bump else 0)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     head = f"  CODE{i:05d}: {{expires: {expires}"
     if products:
-        return [f"{head}, type: product, value_off: 5.00, products: [{', '.join(sorted(products))}]}}"]
+        linked = ", ".join(sorted(products))
+        return [f"{head}, type: product, value_off: 5.00, minimum_purchase: 0.00, products: [{linked}]}}"]
     if i % 3 == 0:
         return [f"{head}, type: shipping, minimum_purchase: 50.00}}"]
-    return [f"{head}, type: sale, percent_off: {rng.randint(5, 50)}}}"]
+    return [f"{head}, type: sale, percent_off: {rng.randint(5, 50)}, minimum_purchase: 0.00}}"]
 
 
 def changed_counts(sizes: Shape) -> tuple[int, int, int]:

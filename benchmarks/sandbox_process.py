@@ -1,7 +1,8 @@
 """A sandbox served from its own process, so that the engine's CPU time and memory are measured alone.
 
-The parent talks to it over a pipe: ``stats`` (request counts), ``reset`` (clear them) and ``cpu`` (the
-sandbox process's CPU seconds so far). Closing the :class:`RemoteSandbox` stops the server and the process.
+The parent talks to it over a pipe: ``stats`` (request counts), ``reset`` (clear them), ``cpu`` (the
+sandbox process's CPU seconds so far) and ``("latency", ms)`` (the latency of the requests to come).
+Closing the :class:`RemoteSandbox` stops the server and the process.
 """
 
 from __future__ import annotations
@@ -10,21 +11,33 @@ import multiprocessing
 import time
 from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalogsync.sandbox import Faults, Sandbox
+if TYPE_CHECKING:
+    from catalogsync.sandbox import Faults
 
 USER = "sandbox"
+"""The sandbox's username and password (engine processes import it without loading the sandbox)."""
+
+
+def _latency(ms: float) -> Faults | None:
+    from catalogsync.sandbox import Faults
+
+    return Faults(latency_ms=ms) if ms > 0 else None
 
 
 def _serve(pipe: Connection, latency_ms: float) -> None:
-    faults = Faults(latency_ms=latency_ms) if latency_ms > 0 else None
-    with Sandbox(seed="empty", faults=faults, username=USER, password=USER) as sandbox:
+    from catalogsync.sandbox import Sandbox  # here: a measured engine process imports this module too
+
+    with Sandbox(seed="empty", faults=_latency(latency_ms), username=USER, password=USER) as sandbox:
         pipe.send(sandbox.url)
         while True:
             command = pipe.recv()
             if command == "stop":
                 break
+            if isinstance(command, tuple) and command[0] == "latency":
+                sandbox.faults = _latency(command[1])
+                pipe.send(None)
             if command == "stats":
                 pipe.send(sandbox.stats())
             elif command == "reset":
@@ -46,7 +59,10 @@ class RemoteSandbox:
         child.close()
         self.url: str = self._pipe.recv()
 
-    def ask(self, command: str) -> Any:
+    def set_latency(self, ms: float) -> None:
+        self.ask(("latency", ms))
+
+    def ask(self, command: str | tuple[str, float]) -> Any:
         self._pipe.send(command)
         return self._pipe.recv()
 

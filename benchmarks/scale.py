@@ -1,19 +1,25 @@
-"""Scale benchmark: plan and apply at 1,000 and 10,000 products against a sandbox with injected latency.
+"""Scale benchmark: validate, plan and apply at 1,000 to 100,000 products against a sandbox with latency.
 
-    .venv/bin/python -m benchmarks.scale --products 1000,10000 --latency-ms 20 --parallelism 8
+    .venv/bin/python -m benchmarks.scale --products 1000,10000 --latency-ms 20,150 --parallelism 8,32 \\
+        --json scale.json
 
-For each size it generates a catalog, starts an in-memory sandbox (``seed="empty"``) in its own process and
-measures, each stage in a fresh engine process: apply creating everything, plan of the account in sync, a
-Terraform-style refresh (one detail call per resource, ten at a time), apply of a 10% change, and a final
-plan that must be empty. Wall times are compared with their lower bound (:mod:`benchmarks.bounds`).
+For each size it generates a catalog and its 10% change, runs ``catalogsync validate`` on it, starts an
+in-memory sandbox (``seed="empty"``) in its own process and measures, each stage in a fresh engine process:
+apply creating everything (at the first latency and parallelism given); then at every latency and
+parallelism, a plan of the account in sync and a Terraform-style refresh (one detail call per resource, as
+many at a time as the plan has in flight); last, at the first latency and parallelism again, apply of the 10%
+change and a final plan that must be empty. Wall times and requests are compared with their lower bound
+(:mod:`benchmarks.bounds`, computed from the generated account's shape, not from the engine).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from benchmarks import bounds, stages
@@ -29,57 +35,98 @@ class Row:
     result: stages.Result
     bound: bounds.Bound
     served: int
+    by_method: dict[str, int]
+    """Requests served, by API method."""
     sandbox_ms: float
     """Sandbox process CPU per request served, in milliseconds."""
+
+
+@dataclass
+class Setting:
+    """The stages measured at one latency and parallelism."""
+
+    latency_ms: float
+    parallelism: int
+    rows: list[Row] = field(default_factory=list)
+
+    def row(self, stage: str) -> Row:
+        return next(row for row in self.rows if row.stage == stage)
 
 
 @dataclass(frozen=True)
 class Run:
     sizes: Shape
-    rows: list[Row]
+    validate: stages.Result
+    settings: list[Setting]
     converged: bool
 
 
-def measure(products: int, latency_ms: float, parallelism: int, folder: Path) -> Run:
+CREATE, PLAN, REFRESH, CHANGE = (
+    "apply, creating everything",
+    "plan, account in sync",
+    "per-resource read",
+    "apply, 10% changed",
+)
+
+
+def measure(products: int, pairs: list[tuple[float, int]], folder: Path) -> Run:
+    """Every stage at ``products``, at each (latency, parallelism) of ``pairs`` (see the module)."""
     sizes = shape(products)
     base, changed = folder / f"catalog-{products}.yaml", folder / f"catalog-{products}-changed.yaml"
     base.write_text(catalog_yaml(products), encoding="utf-8")
     changed.write_text(catalog_yaml(products, changed=True), encoding="utf-8")
-    in_sync = bounds.read_all(sizes, parallelism)
-    rows: list[Row] = []
-    with RemoteSandbox(latency_ms) as sandbox:
+    checked = stages.validate(str(base))
+    settings = [Setting(latency, parallelism) for latency, parallelism in pairs]
+    first = settings[0]
+    with RemoteSandbox(first.latency_ms) as sandbox:
 
-        def stage(name: str, label: str, bound: bounds.Bound, *args: object) -> stages.Result:
+        def stage(
+            setting: Setting, label: str, bound: bounds.Bound, name: str, *args: object
+        ) -> stages.Result:
+            sandbox.set_latency(setting.latency_ms)
             sandbox.ask("reset")
             cpu = sandbox.ask("cpu")
             result = stages.run(name, *args)
-            served = sandbox.ask("stats")["requests"]
-            used = sandbox.ask("cpu") - cpu
-            rows.append(Row(label, result, bound, served, 1000 * used / max(1, served)))
+            stats = sandbox.ask("stats")
+            used, served = sandbox.ask("cpu") - cpu, stats["requests"]
+            ms = 1000 * used / max(1, served)
+            setting.rows.append(Row(label, result, bound, served, stats["by_method"], ms))
             return result
 
         levels = (sizes.options, sizes.products, sizes.coupons)
-        create = bounds.read_empty(parallelism) + bounds.writes(levels, parallelism)
-        stage("apply", "apply, creating everything", create, sandbox.url, str(base), parallelism, True)
-        plan = stage("plan", "plan, account in sync", in_sync, sandbox.url, str(base), parallelism, False)
-        refresh = bounds.per_resource(sizes, stages.REFRESH_PARALLELISM)
-        stage("refresh", "per-resource read, 10 at a time", refresh, sandbox.url, plan.ids)
-        change = in_sync + bounds.writes(changed_counts(sizes), parallelism)
-        stage("apply", "apply, 10% changed", change, sandbox.url, str(changed), parallelism, True)
-        final = stages.run("plan", sandbox.url, str(changed), parallelism, False)
-    return Run(sizes, rows, converged=final.changes == 0 and all(r.result.applied_ok for r in rows))
+        p = first.parallelism
+        create = bounds.read_empty(p) + bounds.writes(levels, p)
+        stage(first, CREATE, create, "apply", sandbox.url, str(base), p, True)
+        for setting in settings:
+            p = setting.parallelism
+            plan = stage(setting, PLAN, bounds.read_all(sizes, p), "plan", sandbox.url, str(base), p, False)
+            stage(setting, REFRESH, bounds.per_resource(sizes, p), "refresh", sandbox.url, plan.ids, p)
+        p = first.parallelism
+        change = bounds.read_all(sizes, p) + bounds.updates(changed_counts(sizes), p)
+        stage(first, CHANGE, change, "apply", sandbox.url, str(changed), p, True)
+        final = stages.run("plan", sandbox.url, str(changed), p, False)
+    applied = all(row.result.applied_ok for s in settings for row in s.rows)
+    return Run(sizes, checked, settings, converged=final.changes == 0 and applied)
 
 
 COLUMNS = (
-    ("stage", 34),
+    ("stage", 27),
     ("wall s", 7),
     ("bound s", 8),
     ("ratio", 6),
     ("requests", 9),
     ("minimum", 8),
     ("served", 7),
+    ("load", 5),
+    ("decode", 6),
+    ("client", 6),
+    ("plan", 5),
     ("sandbox ms/req", 14),
     ("peak RSS MB", 11),
+)
+CPU = (
+    "  CPU seconds: load = loading the catalog, decode = wire items into models, client = the rest of reading"
+    " the account, plan = diff + plan"
 )
 
 
@@ -91,57 +138,115 @@ def _line(cells: Sequence[str]) -> str:
 def _cells(row: Row, latency_ms: float) -> list[str]:
     result, bound = row.result, row.bound
     seconds = bound.seconds(latency_ms)
+    engine = row.stage != REFRESH
+    cpu = (result.cpu_load, result.cpu_decode, result.cpu_fetch, result.cpu_plan)
     return [
         row.stage,
         f"{result.wall:.2f}",
         f"{seconds:.2f}",
-        f"{result.wall / seconds:.2f}",
+        f"{result.wall / seconds:.2f}" if seconds else "-",
         f"{result.requests:,}",
         f"{bound.requests:,}",
         f"{row.served:,}",
+        *(f"{value:.2f}" if engine else "-" for value in cpu),
         f"{row.sandbox_ms:.2f}",
         f"{result.rss_mb:.0f}",
     ]
 
 
-def _cpu(label: str, result: stages.Result, read_bound: float) -> str:
-    total = result.cpu_load + result.cpu_plan
-    return (
-        f"  engine CPU, {label}: load {result.cpu_load:.2f} s + diff and plan {result.cpu_plan:.2f} s"
-        f" = {total:.2f} s; reading the account: {result.fetch_wall:.2f} s (bound {read_bound:.2f} s,"
-        f" client CPU {result.cpu_fetch:.2f} s)"
-    )
+def _speedup(setting: Setting) -> float:
+    """How many times faster the plan was than the per-resource read at the same setting."""
+    return setting.row(REFRESH).result.wall / setting.row(PLAN).result.wall
 
 
-def report(run: Run, latency_ms: float, parallelism: int) -> str:
-    s = run.sizes
-    plan, refresh, changed = (run.rows[i].result for i in (1, 2, 3))
-    read = run.rows[1].bound.seconds(latency_ms)  # a plan's requests are the reads of the account
-    return "\n".join(
-        [
-            f"{s.products:,} products, {s.options:,} options, {s.coupons:,} coupons"
-            f" ({s.product_coupons:,} linked to products), {s.commissions:,} products with commission;"
-            f" latency {latency_ms:g} ms, parallelism {parallelism}",
+def report(run: Run) -> str:
+    s, checked = run.sizes, run.validate
+    lines = [
+        f"{s.products:,} products, {s.options:,} options, {s.coupons:,} coupons"
+        f" ({s.product_coupons:,} linked to products), {s.commissions:,} products with commission",
+        f"  validate: {checked.wall:.2f} s wall, {checked.cpu_total:.2f} s CPU,"
+        f" peak RSS {checked.rss_mb:.0f} MB",
+        CPU,
+    ]
+    for setting in run.settings:
+        lines += [
+            f"  latency {setting.latency_ms:g} ms, parallelism {setting.parallelism}",
             _line([name for name, _ in COLUMNS]),
-            *(_line(_cells(row, latency_ms)) for row in run.rows),
-            f"  plan speed-up over the per-resource read: {refresh.wall / plan.wall:.1f}x",
-            _cpu("plan in sync", plan, read),
-            _cpu("10% changed", changed, read),
-            f"  converged (the plan after the last apply is empty): {'yes' if run.converged else 'NO'}",
+            *(_line(_cells(row, setting.latency_ms)) for row in setting.rows),
+            f"  plan speed-up over the per-resource read at parallelism {setting.parallelism}:"
+            f" {_speedup(setting):.1f}x",
         ]
-    )
+    lines.append(f"  converged (the plan after the last apply is empty): {'yes' if run.converged else 'NO'}")
+    return "\n".join(lines)
+
+
+def raw(run: Run) -> dict[str, object]:
+    """The figures of a run for ``--json``: every stage's measures, bound and requests served."""
+    return {
+        "shape": asdict(run.sizes),
+        "validate": _figures(run.validate),
+        "settings": [
+            {
+                "latency_ms": setting.latency_ms,
+                "parallelism": setting.parallelism,
+                "speedup": _speedup(setting),
+                "stages": [
+                    {
+                        "stage": row.stage,
+                        **_figures(row.result),
+                        "bound_requests": row.bound.requests,
+                        "bound_rounds": row.bound.rounds,
+                        "bound_s": row.bound.seconds(setting.latency_ms),
+                        "served": row.served,
+                        "served_by_method": row.by_method,
+                        "sandbox_ms_per_request": row.sandbox_ms,
+                    }
+                    for row in setting.rows
+                ],
+            }
+            for setting in run.settings
+        ],
+        "converged": run.converged,
+    }
+
+
+def _figures(result: stages.Result) -> dict[str, object]:
+    return {name: value for name, value in asdict(result).items() if name != "ids"}
+
+
+def numbers(text: str, kind: Callable[[str], float]) -> list[float]:
+    """A comma-separated list of positive numbers, for argparse."""
+    try:
+        values = [kind(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text!r}") from None
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError(f"every value must be more than 0: {text!r}")
+    return values
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Plan and apply at scale against a sandbox with latency.")
-    parser.add_argument("--products", default="1000,10000", help="sizes, comma-separated (%(default)s)")
-    parser.add_argument("--latency-ms", type=float, default=20.0, help="per request (%(default)s)")
-    parser.add_argument("--parallelism", type=int, default=8, help="requests in flight (%(default)s)")
+    parser = argparse.ArgumentParser(description="Validate, plan and apply at scale against a sandbox.")
+    parser.add_argument(
+        "--products", type=lambda t: numbers(t, int), default=[1000, 10000], help="sizes (1000,10000)"
+    )
+    parser.add_argument(
+        "--latency-ms", type=lambda t: numbers(t, float), default=[20.0], help="per request, ms (20)"
+    )
+    parser.add_argument(
+        "--parallelism", type=lambda t: numbers(t, int), default=[8], help="requests in flight (8)"
+    )
+    parser.add_argument("--json", metavar="PATH", type=Path, help="write the raw figures there")
     args = parser.parse_args(argv)
+    pairs = [(float(lat), int(par)) for lat, par in itertools.product(args.latency_ms, args.parallelism)]
+    runs = []
     with tempfile.TemporaryDirectory(prefix="catalogsync-bench-") as folder:
-        for products in (int(n) for n in args.products.split(",")):
-            run = measure(products, args.latency_ms, args.parallelism, Path(folder))
-            print(report(run, args.latency_ms, args.parallelism), flush=True)
+        for products in args.products:
+            run = measure(int(products), pairs, Path(folder))
+            print(report(run), flush=True)
+            runs.append(raw(run))
+            if args.json:  # after each size: a long run that stops later keeps what it measured
+                args.json.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -1,15 +1,24 @@
 """The measured stages, each run in a fresh process through the engine's public functions.
 
 A stage reports its wall time, the requests its client issued, the process CPU time of loading the catalog
-and of diff + make_plan (no HTTP runs meanwhile, so process time is the main thread's), and the peak RSS
-of its process (a fresh process per stage, so the peak is that stage's own).
+and of diff + make_plan (no HTTP runs meanwhile, so process time is the main thread's), the CPU time of
+decoding the wire items (every kind's ``from_wire``, counted in whichever thread calls it) and of the rest
+of reading the account (the client), and the peak RSS of its process (a fresh process per stage, so the
+peak is that stage's own). ``validate`` runs the real command in a child process and reads its resource
+usage.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import os
 import resource
+import subprocess
+import sys
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -21,33 +30,39 @@ from catalogsync.api import Client
 from catalogsync.catalogfile.loader import load
 from catalogsync.execute import execute
 from catalogsync.fetch import fetch
-from catalogsync.kinds import BY_NAME
+from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.plan import catalog_digest, make_plan
+from catalogsync.reading import what_to_read
 from catalogsync.render import render_text
-
-REFRESH_PARALLELISM = 10
-"""Terraform refreshes ten resources at a time."""
+from catalogsync.selection import Selection
 
 
 @dataclass
 class Result:
-    """What one stage measured; ``ids`` are the live resources' vendor ids by kind (plan stage only)."""
+    """What one stage measured; ``ids`` are the live resources' vendor ids by kind (plan stage only).
+
+    ``cpu_fetch`` is the process CPU time while the account was read, less ``cpu_decode``: the client, its
+    threads and the collector.
+    """
 
     wall: float = 0.0
     requests: int = 0
     cpu_load: float = 0.0
-    cpu_plan: float = 0.0
+    cpu_decode: float = 0.0
     cpu_fetch: float = 0.0
+    cpu_plan: float = 0.0
+    cpu_total: float = 0.0
     fetch_wall: float = 0.0
     rss_mb: float = 0.0
     changes: int = 0
     applied_ok: bool = True
-    ids: dict[str, list[str]] = field(default_factory=dict)
+    ids: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
 
 def plan_or_apply(url: str, catalog: str, parallelism: int, apply: bool) -> Result:
     """What ``catalogsync plan`` (or ``apply --yes``) does: load, read the account, diff, plan, [execute]."""
     result = Result()
+    decoding = _counting([type(kind) for kind in KINDS], "from_wire")
     started = time.perf_counter()
     with Client(url, USER, USER, parallelism=parallelism) as client:
         cpu = time.process_time()
@@ -55,8 +70,10 @@ def plan_or_apply(url: str, catalog: str, parallelism: int, apply: bool) -> Resu
         digest = catalog_digest(Path(catalog).read_bytes())
         result.cpu_load = time.process_time() - cpu
         cpu, wall = time.process_time(), time.perf_counter()
-        live = fetch(client, base_url=client.base_url)
+        live = fetch(client, base_url=client.base_url, reading=what_to_read(desired, Selection()))
         result.cpu_fetch, result.fetch_wall = time.process_time() - cpu, time.perf_counter() - wall
+        result.cpu_decode = decoding()
+        result.cpu_fetch -= result.cpu_decode
         cpu = time.process_time()
         plan = make_plan(desired, live, catalog_sha256=digest, catalog_path=catalog)
         result.cpu_plan = time.process_time() - cpu
@@ -70,14 +87,39 @@ def plan_or_apply(url: str, catalog: str, parallelism: int, apply: bool) -> Resu
     return result
 
 
-def refresh(url: str, ids: dict[str, list[str]]) -> Result:
-    """A Terraform-style refresh: one detail call per resource, ten at a time."""
+def _counting(owners: list[type], name: str) -> Callable[[], float]:
+    """Make method ``name`` of each owner count the CPU time of its calls, in whichever thread (a call made
+    inside a counted one is not counted twice); returns the function that tells the total so far."""
+    spent, lock, inside = [0.0], threading.Lock(), threading.local()
+
+    def count(original: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if getattr(inside, "busy", False):
+                return original(*args, **kwargs)
+            inside.busy, start = True, time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside.busy = False
+                with lock:
+                    spent[0] += time.thread_time() - start
+
+        return counted
+
+    for owner in set(owners):
+        setattr(owner, name, count(getattr(owner, name)))
+    return lambda: spent[0]
+
+
+def refresh(url: str, ids: dict[str, list[str]], parallelism: int) -> Result:
+    """A Terraform-style refresh: one detail call per resource, ``parallelism`` at a time."""
     result = Result()
     calls = [(kind, vendor_id) for kind, kind_ids in ids.items() for vendor_id in kind_ids]
     started = time.perf_counter()
     with (
-        Client(url, USER, USER, parallelism=REFRESH_PARALLELISM) as client,
-        ThreadPoolExecutor(REFRESH_PARALLELISM) as pool,
+        Client(url, USER, USER, parallelism=parallelism) as client,
+        ThreadPoolExecutor(parallelism) as pool,
     ):
 
         def detail(call: tuple[str, str]) -> None:
@@ -88,6 +130,24 @@ def refresh(url: str, ids: dict[str, list[str]]) -> Result:
         result.wall = time.perf_counter() - started
         result.requests = client.requests_made
     return result
+
+
+def validate(catalog: str) -> Result:
+    """``catalogsync validate CATALOG`` in a child process: its wall time, CPU time and peak RSS."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "catalogsync", "validate", catalog]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with child.stderr or open(os.devnull, "rb") as errors:
+        problems = errors.read().decode(errors="replace").strip()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"validate {catalog} failed (exit {child.returncode}): {problems}")
+    return Result(
+        wall=time.perf_counter() - started,
+        cpu_total=usage.ru_utime + usage.ru_stime,
+        rss_mb=usage.ru_maxrss / 1024,
+    )
 
 
 def _child(pipe: Connection, name: str, args: tuple[Any, ...]) -> None:

@@ -42,13 +42,15 @@ def _suggestion(message: str) -> str:
 
 
 EXAMPLES = {
-    "validate": "catalogsync validate catalog.yaml other.yaml",
+    "validate": "catalogsync validate catalog.yaml other.yaml\n"
+    "  catalogsync validate catalog/                      # a folder: its *.yaml files are one catalog",
     "plan": "catalogsync plan catalog.yaml --sandbox\n"
     "  catalogsync plan catalog.yaml --out plan.json --format markdown > plan.md\n"
     "  catalogsync plan catalog.yaml --detailed-exitcode   # drift check: exit 2 when the account differs",
     "apply": "catalogsync apply catalog.yaml --sandbox --yes\n"
     "  catalogsync apply plan.json                         # the saved plan, refused if stale",
-    "export": "catalogsync export -o catalog.yaml --sandbox",
+    "export": "catalogsync export -o catalog.yaml --sandbox\n"
+    "  catalogsync export -o catalog/ --sandbox          # one file per section in the folder",
     "schema": "catalogsync schema > catalog.schema.json",
     "sandbox": "catalogsync sandbox --seed demo --port 8484",
 }
@@ -81,11 +83,11 @@ def build_parser() -> _Parser:
             add_output_arguments(sub, default=False, colour=name != "export")
         return sub
 
-    validate = command("validate", "check a catalog file offline; every problem in one pass")
-    validate.add_argument("catalogs", metavar="FILE", nargs="+", help="catalog files to check")
+    validate = command("validate", "check a catalog offline; every problem in one pass")
+    validate.add_argument("catalogs", metavar="CATALOG", nargs="+", help="catalog files or folders to check")
 
     plan = command("plan", "show what apply would change in the account")
-    plan.add_argument("catalog", metavar="FILE", help="the catalog file")
+    plan.add_argument("catalog", metavar="CATALOG", help="the catalog file or folder")
     plan.add_argument("--out", metavar="PLAN", help="save the plan for a later 'apply PLAN'")
     plan.add_argument(
         "--format",
@@ -100,11 +102,13 @@ def build_parser() -> _Parser:
     add_connection_arguments(plan)
 
     apply = command("apply", "make the account match a catalog or a saved plan")
-    apply.add_argument("target", metavar="FILE|PLAN", help="a catalog file, or a plan saved by 'plan --out'")
+    apply.add_argument(
+        "target", metavar="CATALOG|PLAN", help="a catalog file or folder, or a plan saved by 'plan --out'"
+    )
     apply.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     apply.add_argument("--force", action="store_true", help="go past safety thresholds")
     apply.add_argument(
-        "--catalog", metavar="FILE", help="catalog of a saved plan (default: the path it records)"
+        "--catalog", metavar="CATALOG", help="catalog of a saved plan (default: the path it records)"
     )
     apply.add_argument(
         "--report", metavar="FILE", help="write the whole outcome as JSON (every change, its status and id)"
@@ -114,7 +118,12 @@ def build_parser() -> _Parser:
     add_connection_arguments(apply)
 
     export = command("export", "write the live account as a catalog")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE|FOLDER/",
+        help="write here instead of stdout; a folder (existing, or ending in /) gets one file per section",
+    )
     add_connection_arguments(export)
 
     command("schema", "print the JSON Schema of the catalog format")

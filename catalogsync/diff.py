@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from deepdiff import DeepDiff
-
 from catalogsync.catalog import Catalog
 from catalogsync.kinds import KINDS, AnyKind
-from catalogsync.live import LiveState
+from catalogsync.live import LiveState, links
 
-Op = Literal["create", "update", "delete"]
+Op = Literal["create", "update", "delete", "rename", "adopt"]
+MOVES = ("rename", "adopt")
+"""Operations that give a live resource a new key in place (an update that also sets the key)."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,21 @@ class Change:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     fields: tuple[FieldChange, ...] = field(default=())
+    source: str | None = None
+    """What a move starts from: the previous key of a rename, the vendor id of an adoption."""
 
     @property
     def ref(self) -> str:
         return f"{self.kind}:{self.key}"
+
+    @property
+    def label(self) -> str:
+        """``update product TEE``, ``rename product OLD -> NEW``, ``adopt product 4635212971 as NEW``."""
+        if self.op == "rename":
+            return f"rename {self.kind} {self.source} -> {self.key}"
+        if self.op == "adopt":
+            return f"adopt {self.kind} {self.source} as {self.key}"
+        return f"{self.op} {self.kind} {self.key}"
 
     def as_tuple(self) -> tuple[str, str, str]:
         return (self.op, self.kind, self.key)
@@ -65,7 +76,9 @@ class Diff:
     """Declared keys that several live resources share: nothing can safely be done to them."""
 
 
-def diff(desired: Catalog, live: LiveState) -> Diff:
+def diff(desired: Catalog, live: LiveState, *, account: LiveState | None = None) -> Diff:
+    """``account``: the whole account when ``live`` is a selection of it; what is outside the selection stays,
+    so it may still hold what the selection deletes."""
     changes: list[Change] = []
     unmanaged: list[Unmanaged] = []
     conflicts: list[str] = []
@@ -85,7 +98,7 @@ def diff(desired: Catalog, live: LiveState) -> Diff:
             else:
                 before = obj.model.model_dump(mode="json")
                 changes.append(Change("delete", kind.name, key, before=before))
-    changes, blocked = _unblocked(changes, live)
+    changes, blocked = _unblocked(changes, live if account is None else account)
     return Diff(tuple(changes), tuple(unmanaged + blocked), tuple(conflicts))
 
 
@@ -96,13 +109,14 @@ def _unblocked(changes: list[Change], live: LiveState) -> tuple[list[Change], li
     """
     touched = {c.ref: c for c in changes}
     holders: dict[str, list[str]] = {}
-    for kind in KINDS:
+    deleted = {c.kind for c in changes if c.op == "delete"}
+    for kind in (k for k in KINDS if k.links_to & deleted):  # only these can hold what is deleted
         for key, obj in live.resources.get(kind.name, {}).items():
             change = touched.get(f"{kind.name}:{key}")
             if change is not None and change.op == "delete":
                 continue
-            model = kind.model.live(change.after) if change and change.after else obj.model
-            for ref in kind.references(model):
+            after = change.after if change else None
+            for ref in kind.references(kind.model.live(after)) if after else links(kind, obj):
                 holders.setdefault(f"{ref.kind}:{ref.key}", []).append(f"{kind.name} {key}")
     for stray in live.strays:  # resources without a usable key stay, and so does what they link to
         for link in stray.links:
@@ -139,6 +153,8 @@ def _keep_reason(desired: Catalog, kind: AnyKind, key: str) -> str | None:
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:
     """Per-field differences; lists of plain values are shown whole, nested objects per leaf."""
     found: dict[str, FieldChange] = {}
+    from deepdiff import DeepDiff  # only a plan with updates needs it (a quarter of start-up otherwise)
+
     tree = DeepDiff(before, after, view="tree", verbose_level=2)
     for level in (level for group in tree.values() for level in group):
         path = level.path(output_format="list")

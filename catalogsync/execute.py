@@ -20,16 +20,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import groupby
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from catalogsync.breaker import Breaker, request_deadline
-from catalogsync.diff import Change, field_changes
+from catalogsync.diff import MOVES, Change, field_changes
 from catalogsync.errors import ApiError, ClientError, TransportError
 from catalogsync.fetch import read_by_id, read_one
 from catalogsync.kinds import BY_NAME, AnyKind, WireObject
 from catalogsync.live import LiveState
+from catalogsync.moves import moves_of, origin, rekeyed
 from catalogsync.plan import Plan, execution_order
 
+T = TypeVar("T")
 Status = Literal["applied", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
 MAX_ATTEMPTS = 5
@@ -114,9 +116,14 @@ def execute(
 ) -> ApplyReport:
     """Apply ``plan`` to the account that ``live`` was read from; never raises for a failed change.
 
-    ``on_write`` is called just before each write is sent (apply journals the writes in flight with it)."""
+    ``on_write`` is called just before each write is sent (apply journals the writes in flight with it).
+    Renames and adoptions run as updates of the account as they leave it (:func:`catalogsync.moves.rekeyed`).
+    """
     stop = stop or threading.Event()
-    runner = _Runner(live, client, Ids(live), stop)
+    moves = moves_of(plan.changes)
+    view = rekeyed(live, moves)
+    runner = _Runner(view, client, Ids(view), stop)
+    runner.origins = {m.ref: obj for m in moves if (obj := origin(live, m)) is not None}
     runner.on_write = on_write or (lambda: None)
     report = ApplyReport()
     done: dict[str, Outcome] = {}
@@ -163,17 +170,17 @@ def _blocker(prerequisites: list[str], done: dict[str, Outcome]) -> str | None:
 def _prerequisites(plan: Plan) -> dict[str, list[str]]:
     """The changes each change needs, in plan order, from one pass over the plan.
 
-    A create or update needs the creates of what it links to; a delete needs the updates that drop the links
-    to it.
+    A create, update or move needs the creates and moves of what it links to (a link to a renamed resource
+    reads its new key only once it is renamed); a delete needs the updates that drop the links to it.
     """
     position = {c.ref: index for index, c in enumerate(plan.changes)}
-    creates = {c.ref for c in plan.changes if c.op == "create"}
+    creates = {c.ref for c in plan.changes if c.op in ("create", *MOVES)}
     deletes = {c.ref for c in plan.changes if c.op == "delete"}
     needs: dict[str, set[str]] = {c.ref: set() for c in plan.changes}
     for change in plan.changes:
         if change.op != "delete":
             needs[change.ref] |= _links(change.kind, change.after) & creates
-        if change.op == "update":
+        if change.op in ("update", *MOVES):
             for ref in _links(change.kind, change.before) & deletes:
                 needs[ref].add(change.ref)
     return {ref: sorted(refs, key=position.__getitem__) for ref, refs in needs.items()}
@@ -200,6 +207,8 @@ class _Runner:
         self._lock = threading.Lock()
         self._duplicates: dict[str, str] = {}
         self.on_write: Callable[[], None] = lambda: None
+        self.origins: dict[str, WireObject[Any]] = {}
+        """Moved resources as read, by their change's ref: what the account holds until the move is made."""
 
     def duplicates(self) -> list[str]:
         with self._lock:
@@ -208,7 +217,7 @@ class _Runner:
     def run(self, change: Change) -> Outcome:
         kind = BY_NAME[change.kind]
         current = self.live.get(change.kind, change.key)
-        if change.op == "update" and current is not None:
+        if change.op in ("update", *MOVES) and current is not None:
             fresh = self._unchanged(kind, change, current)
             if isinstance(fresh, Outcome):
                 return fresh
@@ -239,11 +248,12 @@ class _Runner:
             return Outcome(change, "failed", f"could not read it before updating: {failure}", cause=failure)
         if found is None:
             return Outcome(change, "failed", "deleted from the account since the plan was read; plan again")
-        if found.key != change.key:
-            return _changed(change, f"{kind.key_label}: {change.key} -> {found.key}")
+        expected = self.origins[change.ref].key if change.ref in self.origins else change.key
+        if found.key != expected:
+            return _changed(change, f"{kind.key_label}: {expected or '(none)'} -> {found.key or '(none)'}")
         if found.model == _model(kind, change.before):
             return found
-        if found.model == _model(kind, change.after):
+        if change.op == "update" and found.model == _model(kind, change.after):
             return Outcome(change, "applied", "already so in the account (changed since the plan was read)")
         fields = field_changes(change.before or {}, found.model.model_dump(mode="json"))
         return _changed(change, ", ".join(f"{f.path}: {_shown(f.old)} -> {_shown(f.new)}" for f in fields))
@@ -262,7 +272,7 @@ class _Runner:
                 detail = f"{error}; not re-read: {self.breaker.reason.removeprefix('not started: ')}"
                 return Outcome(change, "failed", detail, cause=error)
             try:
-                found = self._reread(kind, change.key)
+                found = self._reread(kind, change)
             except ClientError as failure:
                 detail = f"{error}; then could not re-read it: {failure}"
                 return Outcome(change, "failed", detail, cause=failure)
@@ -285,12 +295,21 @@ class _Runner:
         while not (self.stop.is_set() or self.breaker.reason) and (left := until - time.monotonic()) > 0:
             self.stop.wait(min(left, 0.05))
 
-    def _reread(self, kind: AnyKind, key: str) -> list[WireObject[Any]]:
-        """The live resources with this key; a read without a usable answer is tried again."""
+    def _reread(self, kind: AnyKind, change: Change) -> list[WireObject[Any]]:
+        """The live resources with the change's key; a move not made yet is found by id, under its old key."""
+        found = self._read(lambda: read_one(self.client, kind, change.key, self.ids.keys()))
+        moved = self.origins.get(change.ref)
+        if found or moved is None:
+            return found
+        before = self._read(lambda: read_by_id(self.client, kind, moved.id, self.ids.keys()))
+        return [] if before is None else [before]
+
+    def _read(self, read: Callable[[], T]) -> T:
+        """``read()``; a read without a usable answer is tried again."""
         attempt = 1
         while True:
             try:
-                return read_one(self.client, kind, key, self.ids.keys())
+                return read()
             except ClientError as failure:
                 if attempt >= REREADS or not _ambiguous(failure) or not getattr(failure, "transient", True):
                     raise
@@ -312,6 +331,8 @@ class _Runner:
         for params in kind.update_requests(change.key, model, current, self.ids.resolve):
             self.on_write()
             resource.update(**params)
+        if kind.id_param == kind.key_param:  # a coupon's id is its code, which a rename changes
+            self.ids.record(change.kind, change.key, change.key)
 
     def _settled(self, kind: AnyKind, change: Change, found: list[WireObject[Any]]) -> Outcome | None:
         """The outcome when the re-read shows the change took effect (or cannot be retried); else None."""
@@ -325,13 +346,13 @@ class _Runner:
         if change.op == "delete":
             return Outcome(change, "applied", "confirmed by re-reading") if not found else None
         if not found:
-            if change.op == "update":
+            if change.op != "create":
                 return Outcome(change, "failed", "the resource disappeared from the account during apply")
             return None
         obj = found[0]
         if change.op == "create":
             self.ids.record(change.kind, change.key, obj.id)
-        if kind.merge(_model(kind, change.after), obj.model) == obj.model:
+        if obj.key == change.key and kind.merge(_model(kind, change.after), obj.model) == obj.model:
             return Outcome(change, "applied", "confirmed by re-reading")
         return None
 

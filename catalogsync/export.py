@@ -2,28 +2,92 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from pydantic import ValidationError
 
-from catalogsync.catalog import Catalog
-from catalogsync.catalogfile.dumper import dump_catalog
+from catalogsync.catalog import Adopt, Catalog
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState
+from catalogsync.moves import ADOPTABLE, Move, rekeyed
 
 
-def export_text(live: LiveState) -> str:
-    """The live account as catalog YAML; what cannot be written as a valid catalog is listed in the header."""
-    catalog, unlinkable = exportable(live.as_catalog())
-    notes = [f"  {stray}" for stray in live.strays] + unlinkable
+def exported(live: LiveState) -> tuple[Catalog, list[str]]:
+    """The live account as a catalog, and the header that says where it is from and what it leaves out.
+
+    Resources without a key are exported under suggested keys, with the ``adopt`` entries that give them
+    those keys: the export covers the whole account but for keys several resources share.
+    """
+    moves = suggested_adoptions(live)
+    view = rekeyed(live, moves)
+    catalog, unlinkable = exportable(view.as_catalog())
+    adopt = {
+        kind.section: {
+            m.key: m.source for m in moves if m.kind == kind.name and m.key in catalog.section(kind.section)
+        }
+        for kind in KINDS
+        if kind.name in ADOPTABLE
+    }
+    catalog = catalog.model_copy(
+        update={
+            "settings": catalog.settings.model_copy(update={"account": live.vendor_id}),
+            "adopt": Adopt.model_validate(adopt),
+        }
+    )
+    notes = [f"  {stray}" for stray in view.strays] + unlinkable
     header = [f"catalogsync export of vendor {live.vendor_id} at {live.base_url}"]
+    adopted = sum(len(entries) for entries in adopt.values())
+    if adopted:
+        header += [
+            "",
+            f"Adopts {adopted} resource(s) without a key under the suggested keys of the adopt section:"
+            " review them, apply, then delete the adopt section.",
+        ]
     if notes:
         header += [
             "",
             "Not exported (catalogsync manages resources by key; see docs/catalog.md, 'Adopting resources'):",
         ]
         header += notes
-    return dump_catalog(catalog, header=header)
+    if any(stray.reason == "duplicate" for stray in view.strays):
+        header += [
+            "Resources that share a key cannot be told apart by it: adopt them by id the same way, each under"
+            " a key of its own (one of them may keep the shared key once the others have moved).",
+        ]
+    return catalog, header
+
+
+def suggested_adoptions(live: LiveState) -> list[Move]:
+    """Each resource without a key adopted under a key from its name (upper-case words joined by ``-``) that
+    no live resource holds and no other suggestion takes: ``API product`` -> ``API-PRODUCT``, ``...-2``."""
+    moves: list[Move] = []
+    for kind in KINDS:
+        if kind.name not in ADOPTABLE:
+            continue
+        taken = set(live.resources.get(kind.name, {})) | {s.label for s in live.strays if s.kind == kind.name}
+        for stray in live.strays:
+            if stray.kind == kind.name and stray.reason == "no key" and stray.obj is not None:
+                key = _unique(_slug(stray.label) or kind.name.upper(), taken)
+                taken.add(key)
+                moves.append(Move("adopt", kind.name, key, stray.id))
+    return moves
+
+
+def _slug(name: str) -> str:
+    """``API product`` -> ``API-PRODUCT``, ``Café crème`` -> ``CAFE-CREME``: ASCII letters and digits."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[A-Z0-9]+", plain.upper()))
+
+
+def _unique(key: str, taken: set[str]) -> str:
+    number = 1
+    found = key
+    while found in taken:
+        number += 1
+        found = f"{key}-{number}"
+    return found
 
 
 def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:

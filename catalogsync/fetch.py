@@ -1,5 +1,11 @@
 """Read the live account into a LiveState: list calls at pagesize 100, detail calls only where needed.
 
+What is needed is :mod:`catalogsync.reading`'s answer. A resource it wants is read in full: from its list
+item, or from its detail where the list lacks data. Any other is decoded from its list item: whole when the
+item is complete, else as a :class:`Listed` key and id (with the links the list gives). List items are decoded
+as they arrive, in the reader threads, while the details are still in flight; details are decoded once the
+keys of what they link to are known. The result does not depend on the order in which answers arrive.
+
 Every item is checked here, at the boundary: an answer that cannot be read (a wrong type, a missing member,
 an item listed twice) raises :class:`TransportError` naming the method, the item and the member, before
 anything is planned or written.
@@ -7,47 +13,101 @@ anything is planned or written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from catalogsync.errors import ApiError, TransportError
 from catalogsync.kinds import KINDS, AnyKind, WireObject
 from catalogsync.kinds.base import KeyIndex
-from catalogsync.kinds.decode import explain
-from catalogsync.live import LiveState, Stray
+from catalogsync.kinds.decode import explain, member, text, text_or_none
+from catalogsync.live import Listed, LiveState, Stray, links
+from catalogsync.reading import EVERYTHING, Reading
 
 T = TypeVar("T")
 Item = Mapping[str, Any]
 Sourced = tuple[str, Any]
 """A wire item and the method that answered it (an item is only known to be an object once checked)."""
+Decoded = WireObject[Any] | Stray
+Entry = Decoded | Future[Sourced | None]
+"""A list item decoded as it arrived, or its detail (to come; None: deleted since it was listed)."""
+Wants = Callable[[AnyKind, Item], bool]
+"""Whether the resource of a list item is read in full."""
 
 
-def fetch(client: Any, *, base_url: str) -> LiveState:
-    """Read every kind concurrently; coupon links are resolved to product codes once products are known."""
+class _KeysNeeded(Exception):
+    """An item links to other resources by vendor id: it is decoded once their keys are known."""
+
+
+class _NoKeys(Mapping[tuple[str, str], str]):
+    """The key index of list items decoded as they arrive, before the keys of other kinds are known: list
+    items link by key (a product's options by name) or not at all; one that links by vendor id (as
+    ``detail_coupon`` does) raises :class:`_KeysNeeded` and waits for the keys."""
+
+    def __getitem__(self, ref: tuple[str, str]) -> str:
+        raise _KeysNeeded
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+NO_KEYS = _NoKeys()
+
+
+def fetch(client: Any, *, base_url: str, reading: Reading = EVERYTHING) -> LiveState:
+    """Read every kind concurrently, in full what ``reading`` wants (by default everything); coupon links are
+    resolved to product codes once products are known."""
     workers = max(1, int(getattr(client, "parallelism", 8)))
+    expect = getattr(client, "expect", lambda requests: None)
+    wants = _wants(reading)
     with (
         ThreadPoolExecutor(max_workers=len(KINDS) + 1, thread_name_prefix="fetch") as readers,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="detail") as details,
     ):
         vendor = readers.submit(lambda: str(client.vendor_id))
-        items = {kind.name: readers.submit(_read_kind, client, kind, details) for kind in KINDS}
-        raw = {name: future.result() for name, future in items.items()}
+        read = {
+            kind.name: readers.submit(_read_kind, client, kind, details.submit, expect, wants)
+            for kind in KINDS
+        }
+        entries = {name: future.result() for name, future in read.items()}
     resources: dict[str, dict[str, WireObject[Any]]] = {}
     strays: list[Stray] = []
     keys: dict[tuple[str, str], str] = {}
     for kind in KINDS:  # in rank order: what a resource links to is decoded before it
-        objs, unkeyed = decode_all(kind, raw[kind.name], keys)
+        objs, unkeyed = settle(kind, entries[kind.name], keys)
         resources[kind.name], duplicates = by_key(kind, objs)
         strays += unkeyed + duplicates
         keys.update({(kind.name, obj.id): obj.key for obj in objs})
     return LiveState(vendor_id=vendor.result(), base_url=base_url, resources=resources, strays=tuple(strays))
 
 
-def _read_kind(client: Any, kind: AnyKind, pool: ThreadPoolExecutor) -> list[Sourced]:
+def _wants(reading: Reading) -> Wants:
+    """``reading`` asked of a list item, by the key and the id it gives (an id is checked when decoded)."""
+
+    def wants(kind: AnyKind, item: Item) -> bool:
+        if reading.whole:
+            return True
+        vendor_id = item.get(kind.id_param)
+        key = member(item, kind.key_param, text_or_none)
+        return reading.wants(kind, key, None if vendor_id is None else str(vendor_id))
+
+    return wants
+
+
+def _read_kind(
+    client: Any,
+    kind: AnyKind,
+    submit: Callable[..., Future[Any]],
+    expect: Callable[[int], None],
+    wants: Wants,
+) -> list[Entry]:
     resource = kind.resource(client)
     listed = [(method_of(kind, "list"), item) for item in resource.list_all()]
-    return complete(resource, kind, listed, pool.submit, getattr(client, "expect", lambda requests: None))
+    return complete(resource, kind, listed, submit, expect, wants)
 
 
 def method_of(kind: AnyKind, verb: str) -> str:
@@ -61,8 +121,11 @@ def complete(
     listed: Iterable[Sourced],
     submit: Callable[..., Future[Any]],
     expect: Callable[[int], None] = lambda requests: None,
-) -> list[Sourced]:
-    """Replace list items that lack data by their detail, fetched concurrently; keep the list order.
+    wants: Wants = lambda kind, item: True,
+    keys: KeyIndex = NO_KEYS,
+) -> list[Entry]:
+    """Start the detail reads of wanted items that lack data, then decode the other items (with ``keys``)
+    while those are in flight; the entries keep the list order.
 
     ``expect`` hears how many detail reads are coming, before they start (for the progress count)."""
     detail_method = method_of(kind, "detail")
@@ -76,14 +139,67 @@ def complete(
             raise
         return detail_method, _detail_item(kind, answer, detail_method)
 
-    def start(method: str, item: Any, needed: bool) -> Future[Any] | Sourced:
-        return submit(detail, checked(kind, method, item, kind.detail_params)) if needed else (method, item)
+    def needs(method: str, item: Any) -> tuple[str, Any, bool, bool]:
+        """The item, whether it is wanted in full, and whether its list item lacks data."""
+        lacking = checked(kind, method, item, kind.list_needs_detail)
+        return method, item, checked(kind, method, item, lambda i: wants(kind, i)), lacking
 
-    needs = [(method, item, checked(kind, method, item, kind.list_needs_detail)) for method, item in listed]
-    expect(sum(needed for _, _, needed in needs))
-    futures = [start(*need) for need in needs]
-    sourced = [f.result() if isinstance(f, Future) else f for f in futures]
-    return [s for s in sourced if s is not None]
+    plans = [needs(method, item) for method, item in listed]
+    expect(sum(full and lacking for _, _, full, lacking in plans))
+    started = [
+        submit(detail, checked(kind, method, item, kind.detail_params)) if full and lacking else None
+        for method, item, full, lacking in plans
+    ]
+
+    def now(method: str, item: Any, lacking: bool) -> Entry:
+        if lacking:
+            return _listed(kind, method, item)
+        try:
+            return decode(kind, method, item, keys)
+        except _KeysNeeded:  # decoded with the keys of what it links to, once those are known
+            return _run_now(lambda: (method, item))
+
+    return [
+        future or now(method, item, lacking)
+        for future, (method, item, _, lacking) in zip(started, plans, strict=True)
+    ]
+
+
+def settle(
+    kind: AnyKind, entries: Iterable[Entry], keys: KeyIndex
+) -> tuple[list[WireObject[Any]], list[Stray]]:
+    """The objects and strays of a kind's entries, in order; details are decoded now, with ``keys``."""
+    objs: list[WireObject[Any]] = []
+    strays: list[Stray] = []
+    for entry in entries:
+        if isinstance(entry, Future):
+            sourced = entry.result()
+            if sourced is None:
+                continue
+            entry = decode(kind, *sourced, keys)
+        if isinstance(entry, Stray):
+            strays.append(entry)
+        else:
+            objs.append(entry)
+    return objs, strays
+
+
+def _listed(kind: AnyKind, method: str, item: Item) -> Decoded:
+    """A resource not read in full, from a list item that lacks data: its key, id and the links the list has.
+
+    Where the list carries links, the whole item is decoded (and so checked) for them."""
+    if not kind.links_in_list:
+        key = checked(kind, method, item, lambda i: member(i, kind.key_param, text_or_none))
+        if key is not None:
+            return Listed(key, checked(kind, method, item, lambda i: member(i, kind.id_param, text)), None)
+    found = decode(kind, method, item, NO_KEYS)
+    if isinstance(found, Stray):
+        return found if found.obj is None else replace(found, obj=_bare(kind, found.obj))
+    return _bare(kind, found)
+
+
+def _bare(kind: AnyKind, obj: WireObject[Any]) -> Listed:
+    return Listed(obj.key, obj.id, links(kind, obj) if kind.links_in_list else None)
 
 
 def _detail_item(kind: AnyKind, answer: Any, method: str) -> Any:
@@ -114,35 +230,35 @@ def checked(kind: AnyKind, method: str, item: Any, read: Callable[[Item], T]) ->
         raise TransportError(message, method=method, status=200) from None
 
 
+def decode(kind: AnyKind, method: str, item: Any, keys: KeyIndex) -> Decoded:
+    """A checked item decoded; one without a key becomes a stray."""
+    obj = checked(kind, method, item, lambda i: kind.from_wire(i, keys))
+    if obj is not None:
+        return obj
+    label = str(item.get("name") or item.get("option_name") or "")
+    obj = _keyless(kind, item, keys)
+    links = refs(kind, obj) if obj else ()
+    return Stray(kind.name, str(item.get(kind.id_param)), label, "no key", links, obj)
+
+
 def decode_all(
     kind: AnyKind, items: Iterable[Sourced], keys: KeyIndex
 ) -> tuple[list[WireObject[Any]], list[Stray]]:
     """Decode checked items; those without a key become strays."""
-    objs: list[WireObject[Any]] = []
-    strays: list[Stray] = []
-    for method, item in items:
-        obj = checked(kind, method, item, lambda i: kind.from_wire(i, keys))
-        if obj is not None:
-            objs.append(obj)
-            continue
-        label = str(item.get("name") or item.get("option_name") or "")
-        strays.append(
-            Stray(kind.name, str(item.get(kind.id_param)), label, "no key", _links(kind, item, keys))
-        )
-    return objs, strays
+    return settle(kind, [decode(kind, method, item, keys) for method, item in items], keys)
 
 
-def _links(kind: AnyKind, item: Item, keys: KeyIndex) -> tuple[str, ...]:
-    """What a resource without a key links to, read as if it had one; nothing if it cannot be read."""
+def _keyless(kind: AnyKind, item: Item, keys: KeyIndex) -> WireObject[Any] | None:
+    """A resource without a key read as if it had one, under the key ``""``; None if it cannot be read."""
     try:
         obj = kind.from_wire({**item, kind.key_param: "(no key)"}, keys)
     except (ValueError, TypeError, LookupError):
-        return ()
-    return () if obj is None else refs(kind, obj)
+        return None
+    return None if obj is None else replace(obj, key="")
 
 
 def refs(kind: AnyKind, obj: WireObject[Any]) -> tuple[str, ...]:
-    return tuple(f"{ref.kind}:{ref.key}" for ref in kind.references(obj.model))
+    return tuple(f"{ref.kind}:{ref.key}" for ref in links(kind, obj))
 
 
 def by_key(kind: AnyKind, objs: list[WireObject[Any]]) -> tuple[dict[str, WireObject[Any]], list[Stray]]:
@@ -161,7 +277,7 @@ def by_key(kind: AnyKind, objs: list[WireObject[Any]]) -> tuple[dict[str, WireOb
         grouped.setdefault(obj.key, []).append(obj)
     keyed = {key: group[0] for key, group in grouped.items() if len(group) == 1}
     strays = [
-        Stray(kind.name, o.id, key, "duplicate", refs(kind, o))
+        Stray(kind.name, o.id, key, "duplicate", refs(kind, o), o)
         for key, g in grouped.items()
         if len(g) > 1
         for o in g
@@ -173,7 +289,7 @@ def read_one(client: Any, kind: AnyKind, key: str, keys: KeyIndex) -> list[WireO
     """Every live resource of a kind with this key (normally zero or one), read directly by key."""
     resource = kind.resource(client)
     listed = [(method_of(kind, kind.lookup_verb), item) for item in kind.lookup(resource, key)]
-    objs, _ = decode_all(kind, complete(resource, kind, listed, _run_now), keys)
+    objs, _ = settle(kind, complete(resource, kind, listed, _run_now, keys=keys), keys)
     return [obj for obj in objs if obj.key == key]
 
 
@@ -184,7 +300,7 @@ def _run_now(fn: Callable[..., Any], *args: Any) -> Future[Any]:
 
 
 def read_by_id(client: Any, kind: AnyKind, vendor_id: str, keys: KeyIndex) -> WireObject[Any] | None:
-    """The live resource with this vendor id, from its ``detail_*`` call (None: deleted, or without a key)."""
+    """The live resource with this vendor id, from its ``detail_*`` call (None: deleted; keyless: key "")."""
     method = method_of(kind, "detail")
     try:
         answer = kind.resource(client).details(**kind.detail_params({kind.id_param: vendor_id}))
@@ -192,5 +308,5 @@ def read_by_id(client: Any, kind: AnyKind, vendor_id: str, keys: KeyIndex) -> Wi
         if kind.gone & set(failure.codes):
             return None
         raise
-    found, _ = decode_all(kind, [(method, _detail_item(kind, answer, method))], keys)
-    return found[0] if found else None
+    found, strays = decode_all(kind, [(method, _detail_item(kind, answer, method))], keys)
+    return found[0] if found else next((s.obj for s in strays), None)

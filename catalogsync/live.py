@@ -5,10 +5,55 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from catalogsync.catalog import Catalog
-from catalogsync.kinds import KINDS, WireObject
+from catalogsync.kinds import KINDS, AnyKind, Reference, WireObject
+
+
+class NotRead(RuntimeError):
+    """A part of a live resource that was not read was asked for: a bug in what the command reads."""
+
+
+class Listed(WireObject[Any]):
+    """A live resource the command does not compare, known from its list item only: its key and id, and its
+    links when the list gives them (``None``: not read). Its model was not read: asking for it raises.
+
+    What a command reads in full is decided by :mod:`catalogsync.reading`; everything a plan compares,
+    deletes or fingerprints is a full :class:`WireObject`.
+    """
+
+    __slots__ = ("links",)
+    links: tuple[Reference, ...] | None
+
+    def __init__(self, key: str, id: str, links: tuple[Reference, ...] | None) -> None:
+        for name, value in (("key", key), ("id", id), ("part_ids", ()), ("links", links)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def model(self) -> NoReturn:
+        raise NotRead(f"the model of {self.key!r} (id {self.id}) was not read: only its key and id were")
+
+    def _known(self) -> tuple[str, str, tuple[Reference, ...] | None]:
+        return self.key, self.id, self.links
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Listed) and self._known() == other._known()
+
+    def __hash__(self) -> int:
+        return hash(self._known())
+
+    def __repr__(self) -> str:
+        return f"Listed(key={self.key!r}, id={self.id!r}, links={self.links!r})"
+
+
+def links(kind: AnyKind, obj: WireObject[Any]) -> tuple[Reference, ...]:
+    """What a live resource links to; raises :class:`NotRead` for a listed one whose links were not read."""
+    if not isinstance(obj, Listed):
+        return tuple(kind.references(obj.model))
+    if obj.links is None:
+        raise NotRead(f"the links of {kind.name} {obj.key!r} were not read")
+    return obj.links
 
 
 @dataclass(frozen=True)
@@ -21,12 +66,14 @@ class Stray:
     reason: str
     links: tuple[str, ...] = ()
     """What it links to (``option:Size``): a resource it holds cannot be deleted (reference §8.6)."""
+    obj: WireObject[Any] | None = field(default=None, compare=False, repr=False)
+    """The resource as read, under its shared key or ``""``: what adopting it by id starts from."""
 
     def __str__(self) -> str:
         why = (
-            "shares its key with another live resource"
+            "shares its key with another live resource (adopt it by id under a key of its own)"
             if self.reason == "duplicate"
-            else "has no key (set its vendor_product_id in the admin pages or with update_product)"
+            else "has no key (adopt it by id)"
         )
         return f"{self.kind} id {self.id} {self.label or 'without a name'!r}: {why}"
 
@@ -43,6 +90,21 @@ class LiveState:
     def get(self, kind: str, key: str) -> WireObject[Any] | None:
         return self.resources.get(kind, {}).get(key)
 
+    def by_id(self, kind: str, vendor_id: str) -> WireObject[Any] | None:
+        """The live resource with this vendor id, keyed or stray (a stray's has its shared key, or "")."""
+        for obj in self.resources.get(kind, {}).values():
+            if obj.id == vendor_id:
+                return obj
+        return next((s.obj for s in self.strays if s.kind == kind and s.id == vendor_id), None)
+
+    def by_ref(self, ref: str) -> WireObject[Any] | None:
+        """The object a fingerprint names: ``product:TSHIRT`` by key, ``product@4635212971`` by vendor id."""
+        kind, by_key, key = ref.partition(":")
+        if by_key:
+            return self.get(kind, key)
+        kind, _, vendor_id = ref.partition("@")
+        return self.by_id(kind, vendor_id)
+
     def ambiguous(self, kind: str) -> set[str]:
         """Keys held by more than one live resource of a kind: never touched."""
         return {s.label for s in self.strays if s.kind == kind and s.reason == "duplicate"}
@@ -57,9 +119,12 @@ class LiveState:
 
 
 def fingerprint(obj: WireObject[Any] | None) -> str:
-    """A short stable digest of a live object as read; ``"absent"`` when there is none."""
+    """A short stable digest of a live object as read; ``"absent"`` when there is none, ``"not read"`` for a
+    listed one (a plan fingerprints only what it reads in full, so that never matches a plan's digest)."""
     if obj is None:
         return "absent"
+    if isinstance(obj, Listed):
+        return "not read"
     payload = {"id": obj.id, "parts": list(obj.part_ids), "model": obj.model.model_dump(mode="json")}
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return digest[:16]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Collection, Sequence
-from typing import Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
-from pydantic import BaseModel
-from pydantic_core import ErrorDetails
+if TYPE_CHECKING:  # pydantic is imported by the models, not by the command line's did-you-mean
+    from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
 
 EXPECTED = {
     "bool_type": "true or false",
@@ -83,6 +84,8 @@ def fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
 
 def inner_model(annotation: Any) -> type[BaseModel] | None:
     """The model class inside an annotation such as ``Recurring | None`` or ``list[OptionValue]``."""
+    from pydantic import BaseModel
+
     if get_origin(annotation) is None and isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for argument in get_args(annotation):

@@ -1,12 +1,14 @@
 """Files the commands write (a saved plan, an export, an apply report, the request log): checked before any
-request, written whole or not at all."""
+request, written whole or not at all; an export may also go to a folder, one whole file per section."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from catalogsync.catalogfile.sources import part_names
 from catalogsync.errors import SettingsError
 
 
@@ -17,11 +19,48 @@ def check_output(flag: str, path: str | None) -> None:
     target = Path(path)
     if target.is_dir():
         raise SettingsError(f"{flag} {path}: is a folder; name a file in it")
-    folder = target.parent
+    _check_parent(flag, path)
+
+
+def _check_parent(flag: str, path: str) -> None:
+    """The folder that will hold ``path`` exists and is writable."""
+    folder = Path(path).parent
     if not folder.is_dir():
         raise SettingsError(f"{flag} {path}: the folder {folder} does not exist; create it first")
     if not os.access(folder, os.W_OK):
         raise SettingsError(f"{flag} {path}: the folder {folder} is not writable")
+
+
+def is_folder(path: str) -> bool:
+    """Whether an output path names a folder: an existing one, or a path ending in ``/``."""
+    return path.endswith(("/", os.sep)) or Path(path).is_dir()
+
+
+def check_folder_output(flag: str, path: str, names: Collection[str]) -> None:
+    """Refuse, before any request, a folder that cannot take the files ``names``, or that holds other catalog
+    files: they would be read as parts of the catalog written there (files named ``names`` are replaced)."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise SettingsError(f"{flag} {path}: is a file, not a folder")
+    if not folder.exists():
+        _check_parent(flag, path)
+        return
+    if not os.access(folder, os.W_OK):
+        raise SettingsError(f"{flag} {path}: the folder is not writable")
+    others = [name for name in part_names(folder) if name not in names]
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise SettingsError(
+            f"{flag} {path}: the folder holds other catalog files ({shown}), which would become part of the"
+            " exported catalog: move them away, or export to another folder"
+        )
+
+
+def write_folder(path: str, files: Mapping[str, str]) -> None:
+    """Create the folder if needed and write each file whole (:func:`write_whole`)."""
+    Path(path).mkdir(exist_ok=True)
+    for name, text in files.items():
+        write_whole(os.path.join(path, name), text)
 
 
 def write_whole(path: str, text: str) -> None:

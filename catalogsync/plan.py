@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from catalogsync.catalog import Catalog, Safety
-from catalogsync.diff import Change, Unmanaged, diff
+from catalogsync.diff import MOVES, Change, Unmanaged, diff
 from catalogsync.errors import PlanError, SafetyError
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState, Stray, fingerprint
+from catalogsync.moves import Moves, as_changes, claimed, find_moves, rekeyed
 from catalogsync.selection import Selection
 
 EVERYTHING = Selection()
@@ -58,13 +59,21 @@ def make_plan(
     catalog_path: str,
     selection: Selection = EVERYTHING,
 ) -> Plan:
-    """Diff the selected resources, order them (deletes last, in reverse rank) and fingerprint."""
-    desired, seen = selection.narrow(desired, live)
+    """Diff the selected resources against the account as its renames and adoptions leave it, order the
+    changes (deletes last, in reverse rank) and fingerprint what was read."""
+    spared = claimed(desired)
+    desired, _ = selection.narrow(desired, live)
+    found = find_moves(desired, live)
+    _check_moves(found)
+    view = rekeyed(live, found.moves)
+    desired, seen = selection.narrow(desired, view)
     if not selection.everything and selection.empty(desired, seen):
         raise PlanError(f"the selection ({selection}) matches nothing in the catalog or the account")
-    result = diff(desired, seen)
-    _check_references(result.changes, live)
-    _check_refusals(result.changes)
+    result = diff(desired, seen, account=view)
+    changes = tuple(as_changes(result.changes, found.moves, seen))
+    changes, kept = _spare(changes, spared)
+    _check_references(changes, view)
+    _check_refusals(changes)
     if result.conflicts:
         raise PlanError(
             "several live resources share these keys, so none of them can be managed safely: "
@@ -72,15 +81,33 @@ def make_plan(
             + " (remove or rename the duplicates in the account, then plan again)"
         )
     return Plan(
-        changes=tuple(sorted(result.changes, key=execution_order)),
-        unmanaged=result.unmanaged,
-        strays=live.strays,
+        changes=tuple(sorted(changes, key=execution_order)),
+        unmanaged=result.unmanaged + kept,
+        strays=view.strays,
         account=Account(live.vendor_id, live.base_url),
         catalog_sha256=catalog_sha256,
         catalog_path=catalog_path,
-        fingerprints=_fingerprints(desired, seen, result.changes),
+        fingerprints=_fingerprints(desired, live, view, changes),
         selection=selection.patterns(),
     )
+
+
+def _check_moves(found: Moves) -> None:
+    if found.refusals:
+        raise PlanError(
+            "these renames and adoptions cannot be planned: "
+            + "; ".join(f"{r.kind} {r.key}: {r.reason}" for r in found.refusals)
+        )
+
+
+def _spare(changes: tuple[Change, ...], spared: set[str]) -> tuple[tuple[Change, ...], tuple[Unmanaged, ...]]:
+    """A previous key is renamed, never deleted (even when a selection leaves its new key out)."""
+    kept = tuple(
+        Unmanaged(c.kind, c.key, "a previous key in the catalog (renamed when its new key is planned)")
+        for c in changes
+        if c.op == "delete" and c.ref in spared
+    )
+    return tuple(c for c in changes if c.op != "delete" or c.ref not in spared), kept
 
 
 def _check_references(changes: tuple[Change, ...], live: LiveState) -> None:
@@ -105,7 +132,8 @@ def _check_refusals(changes: tuple[Change, ...]) -> None:
     refused = []
     for change in changes:
         kind = BY_NAME[change.kind]
-        reason = None if change.after is None else kind.refusal(change.op, kind.model.live(change.after))
+        op = "update" if change.op in MOVES else change.op  # a move is made by an update call
+        reason = None if change.after is None else kind.refusal(op, kind.model.live(change.after))
         if reason:
             refused.append(f"{change.ref}: {reason}")
     if refused:
@@ -117,11 +145,23 @@ def execution_order(change: Change) -> tuple[int, str]:
     return (len(KINDS) + (len(KINDS) - rank), change.key) if change.op == "delete" else (rank, change.key)
 
 
-def _fingerprints(desired: Catalog, live: LiveState, changes: tuple[Change, ...]) -> dict[str, str]:
-    """Every live object the plan reads (declared keys) or touches (deletes); absent ones too."""
-    refs = {f"{kind.name}:{key}" for kind in KINDS for key in desired.section(kind.section)}
-    refs |= {c.ref for c in changes}
-    return {ref: fingerprint(live.get(*ref.split(":", 1))) for ref in sorted(refs)}
+def _fingerprints(
+    desired: Catalog, live: LiveState, view: LiveState, changes: tuple[Change, ...]
+) -> dict[str, str]:
+    """Every live object the plan reads (declared and previous keys, adopted ids) or touches, as read; absent
+    ones too. What the moves give a key (``view``) is fingerprinted by id as well."""
+    refs = {c.ref for c in changes}
+    for change in changes:
+        obj = view.get(change.kind, change.key)
+        if obj is not None and live.get(change.kind, change.key) is None:
+            refs.add(f"{change.kind}@{obj.id}")
+    for kind in KINDS:
+        section = desired.section(kind.section)
+        for key, model in section.items():
+            refs |= {f"{kind.name}:{name}" for name in (key, *model.previous_keys)}
+        adopted = getattr(desired.adopt, kind.section).items()
+        refs |= {f"{kind.name}@{vendor_id}" for key, vendor_id in adopted if key in section}
+    return {ref: fingerprint(live.by_ref(ref)) for ref in sorted(refs)}
 
 
 def check_safety(plan: Plan, safety: Safety, *, force: bool) -> None:

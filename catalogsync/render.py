@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from catalogsync.diff import Change
+from catalogsync.diff import MOVES, Change
 from catalogsync.plan import FORMAT_VERSION, Plan
 
 MARKDOWN_LIMIT = 60_000
@@ -18,10 +18,12 @@ MARKDOWN_SAMPLE = 50
 """Resources left alone listed in the collapsed sample of a Markdown plan."""
 AMOUNT = re.compile(r"^\d+\.\d\d$")
 """Amounts travel as strings with two decimals; they are shown as numbers."""
-SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
-DIFF_MARKS = {"create": "+", "update": "!", "delete": "-"}
+SYMBOLS = {"create": "+", "update": "~", "delete": "-", "rename": "~", "adopt": "~"}
+DIFF_MARKS = {"create": "+", "update": "!", "delete": "-", "rename": "!", "adopt": "!"}
 """Markdown ``diff`` blocks highlight ``+``, ``-`` and ``!`` lines (``~`` would show plain)."""
-COLOURS = {"create": "32", "update": "33", "delete": "31"}
+COLOURS = {"create": "32", "update": "33", "delete": "31", "rename": "33", "adopt": "33"}
+BASIC = ("create", "update", "delete")
+"""Operations every summary counts; renames and adoptions are counted when a plan has some."""
 
 
 @dataclass(frozen=True)
@@ -33,16 +35,28 @@ class Row:
     key: str
     lines: tuple[str, ...]
     risk: str | None
+    label: str
+    """``update product TEE``, ``rename product OLD -> NEW``, ``adopt product 4635212971 as NEW``."""
+
+    @property
+    def headline(self) -> str:
+        """What follows the symbol: ``product TEE``; a move names what it moves (``rename product A -> B``)"""
+        return self.label if self.op in MOVES else f"{self.kind} {self.key}"
 
 
 def rows(plan: Plan) -> list[Row]:
-    return [Row(c.op, c.kind, c.key, _detail_lines(c), risk(c)) for c in plan.changes]
+    return [Row(c.op, c.kind, c.key, _detail_lines(c), risk(c), c.label) for c in plan.changes]
+
+
+def counted_ops(plan: Plan) -> tuple[str, ...]:
+    """The operations a summary counts: create, update and delete, and renames and adoptions if any."""
+    return BASIC + tuple(op for op in MOVES if plan.count(op))
 
 
 def summary(plan: Plan) -> str:
     if plan.empty:
         return "No changes. The account matches the catalog."
-    counts = ", ".join(f"{plan.count(op):,} to {op}" for op in SYMBOLS)
+    counts = ", ".join(f"{plan.count(op):,} to {op}" for op in counted_ops(plan))
     return f"Plan: {counts}."
 
 
@@ -50,7 +64,7 @@ def risk(change: Change) -> str | None:
     """Why a reviewer should look twice at this change, if at all."""
     if change.op == "delete":
         return f"deletes {change.kind} {change.key}"
-    if change.op != "update":
+    if change.op not in ("update", *MOVES):
         return None
     paths = {f.path: f for f in change.fields}
     if "price" in paths:
@@ -77,7 +91,7 @@ def _number(value: Any) -> Decimal:
 
 
 def _detail_lines(change: Change) -> tuple[str, ...]:
-    if change.op == "update":
+    if change.op in ("update", *MOVES):
         return tuple(f"{f.path}: {_value(f.old)} -> {_value(f.new)}" for f in change.fields)
     if change.op == "create":
         return tuple(f"{name}: {_value(value)}" for name, value in (change.after or {}).items())
@@ -159,7 +173,7 @@ def render_text(
         out += _brief_changes(plan, paint)
     else:
         for row in rows(plan):
-            out.append(paint(row.op, f"{SYMBOLS[row.op]} {row.kind} {row.key}"))
+            out.append(paint(row.op, f"{SYMBOLS[row.op]} {row.headline}"))
             out.extend(f"    {line}" for line in row.lines)
     out += _left_alone_text(plan, full=show_unmanaged)
     out += ["", summary(plan)]
@@ -188,9 +202,10 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
     all_rows = rows(plan)
     head = ["## catalogsync plan", "", summary(plan), ""]
     if all_rows:
-        head += ["| kind | create | update | delete |", "| --- | ---: | ---: | ---: |"]
+        ops = counted_ops(plan)
+        head += ["| kind | " + " | ".join(ops) + " |", "| --- |" + " ---: |" * len(ops)]
         for kind in dict.fromkeys(r.kind for r in all_rows):
-            counts = [sum(1 for r in all_rows if r.kind == kind and r.op == op) for op in SYMBOLS]
+            counts = [sum(1 for r in all_rows if r.kind == kind and r.op == op) for op in ops]
             head.append(f"| {kind} | " + " | ".join(map(str, counts)) + " |")
         head.append("")
     risky = [r.risk for r in all_rows if r.risk]
@@ -203,7 +218,7 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
         body += [f"<details><summary>{kind}: {len(kind_rows)} change(s)</summary>", "", "```diff"]
         for row in kind_rows:
             mark = DIFF_MARKS[row.op]
-            body.append(f"{mark} {row.kind} {row.key}")
+            body.append(f"{mark} {row.headline}")
             body.extend(f"{mark}     {line}" for line in row.lines)
         body += ["```", "", "</details>", ""]
     others = _others(plan)
@@ -259,6 +274,7 @@ def render_json(plan: Plan) -> str:
                 "op": c.op,
                 "kind": c.kind,
                 "key": c.key,
+                **({"from": c.source} if c.op in MOVES else {}),
                 "before": c.before,
                 "after": c.after,
                 "fields": [{"path": f.path, "old": f.old, "new": f.new} for f in c.fields],

@@ -18,17 +18,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from catalogsync.diff import Change, FieldChange, Unmanaged
+from catalogsync.catalogfile.sources import is_saved_plan
+from catalogsync.diff import MOVES, Change, FieldChange, Unmanaged
 from catalogsync.errors import PlanError
 from catalogsync.kinds import BY_NAME
 from catalogsync.live import LiveState, Stray, fingerprint
 from catalogsync.outputs import write_whole
 from catalogsync.plan import Account, Plan
 
-SAVED_FORMAT = 2
-"""Version 2 records the catalog's path relative to the plan's folder, and the selection."""
-OPS = ("create", "update", "delete")
-STATES = {"create": (False, True), "update": (True, True), "delete": (True, False)}
+SAVED_FORMAT = 3
+"""Version 2 records the catalog's path relative to the plan's folder, and the selection; version 3 renames
+and adoptions (a change's ``source``)."""
+OPS = ("create", "update", "delete", *MOVES)
+STATES = {"create": (False, True), "update": (True, True), "delete": (True, False)} | {
+    op: (True, True) for op in MOVES
+}
 """Whether each operation has a before- and an after-state."""
 
 
@@ -36,7 +40,8 @@ def save_plan(plan: Plan, path: str | Path) -> None:
     """Write the plan; its catalog path is recorded relative to the plan's folder."""
     folder = Path(path).resolve().parent
     relative = os.path.relpath(Path(plan.catalog_path).resolve(), folder)
-    body = {**asdict(plan), "catalog_path": relative}
+    strays = [{name: value for name, value in asdict(s).items() if name != "obj"} for s in plan.strays]
+    body = {**asdict(replace(plan, strays=())), "strays": strays, "catalog_path": relative}
     data = {"format_version": SAVED_FORMAT, **dict(sorted(body.items()))}  # the version first: see saved_plan
     write_whole(str(path), json.dumps(data, indent=2) + "\n")
 
@@ -113,8 +118,11 @@ def _change(index: int, data: Any) -> Change:
                 problem = error.errors()[0]
                 at = ".".join(str(part) for part in problem["loc"])
                 raise ValueError(f"{where} ({op} {kind} {key}) {name}.{at}: {problem['msg']}") from None
+    source = data.get("source")
+    if (op in MOVES) != (isinstance(source, str) and bool(source)):
+        raise ValueError(f"{where} ({op} {kind} {key}) {'needs' if op in MOVES else 'takes no'} source")
     fields = tuple(FieldChange(**f) for f in data.get("fields", ()))
-    return Change(op, kind, key, before, after, fields)
+    return Change(op, kind, key, before, after, fields, source)
 
 
 def _text(value: Any, name: str) -> str:
@@ -129,11 +137,6 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
-def is_saved_plan(raw: bytes) -> bool:
-    """Whether a file's bytes are a saved plan (a catalog is YAML): the opening :func:`save_plan` writes."""
-    return raw.lstrip().startswith(b'{\n  "format_version"')
-
-
 def stale_reasons(plan: Plan, live: LiveState) -> list[str]:
     """Why a saved plan no longer applies to the account read now: another account, or changed objects.
 
@@ -145,9 +148,7 @@ def stale_reasons(plan: Plan, live: LiveState) -> list[str]:
             f"the plan is for vendor {plan.account.vendor_id} at {plan.account.base_url},"
             f" not vendor {here.vendor_id} at {here.base_url}"
         )
-    changed = [
-        ref for ref, fp in plan.fingerprints.items() if fingerprint(live.get(*ref.split(":", 1))) != fp
-    ]
+    changed = [ref for ref, fp in plan.fingerprints.items() if fingerprint(live.by_ref(ref)) != fp]
     if changed:
         shown = ", ".join(changed[:20]) + (f" and {len(changed) - 20} more" if len(changed) > 20 else "")
         reasons.append(f"changed in the account since the plan was made: {shown}")
@@ -169,26 +170,22 @@ def first_difference(saved: Plan, fresh: Plan) -> str | None:
         return "its fingerprints are not those of the account as read now"
     for index, (claimed, planned) in enumerate(zip(saved.changes, fresh.changes, strict=False), 1):
         if claimed != planned:
-            planned_text = _label(planned) + _detail(claimed, planned)
-            return f"change {index} ({_label(claimed)}) is not what the catalog plans ({planned_text})"
+            planned_text = planned.label + _detail(claimed, planned)
+            return f"change {index} ({claimed.label}) is not what the catalog plans ({planned_text})"
     if len(saved.changes) != len(fresh.changes):
         added = saved.changes[len(fresh.changes) :]
         if added:
-            return (
-                f"change {len(fresh.changes) + 1} ({_label(added[0])}) is not in a fresh plan of the catalog"
-            )
-        return f"it lacks change {len(saved.changes) + 1} ({_label(fresh.changes[len(saved.changes)])})"
+            return f"change {len(fresh.changes) + 1} ({added[0].label}) is not in a fresh plan of the catalog"
+        return f"it lacks change {len(saved.changes) + 1} ({fresh.changes[len(saved.changes)].label})"
     return None
-
-
-def _label(change: Change) -> str:
-    return f"{change.op} {change.kind} {change.key}"
 
 
 def _detail(claimed: Change, planned: Change) -> str:
     """Which part of a change differs: its after-state (the first field), its before-state, or its display."""
     if claimed.as_tuple() != planned.as_tuple():
         return ""
+    if claimed.source != planned.source:
+        return f"; it moves {planned.source}, not {claimed.source}"
     for name in ("after", "before"):
         mine, theirs = getattr(claimed, name) or {}, getattr(planned, name) or {}
         for field in sorted(set(mine) | set(theirs)):

@@ -1,6 +1,7 @@
 """The one choke point for HTTP: every request of the client goes through :meth:`Transport.call`.
 
-It adds Basic auth (pre-emptively, UTF-8), ``Accept: application/json`` and the timeout; waits at the
+It adds Basic auth (pre-emptively, UTF-8), ``Accept: application/json`` and the timeout (its own session's
+requests built from templates prepared once per method: :mod:`catalogsync.api.prepared`); waits at the
 shared 429 gate; bounds the requests in flight across every thread; gives each attempt ``timeout`` seconds
 in total (connecting, waiting and reading the whole answer: :mod:`catalogsync.api.deadline`) and reads at
 most :attr:`Policy.max_body_bytes` of its body; retries reads (never writes) on transient failures, but only
@@ -30,6 +31,7 @@ from catalogsync.api.codec import Body, Pairs, Received, decode_response, encode
 from catalogsync.api.deadline import DeadlineAdapter, attempt_timeout, receive
 from catalogsync.api.failure import Failure, address, describe
 from catalogsync.api.limits import MAX_BODY_BYTES
+from catalogsync.api.prepared import Preparer
 from catalogsync.api.redact import Redactor, basic_credentials, nfc
 from catalogsync.api.requestlog import Attempt, RequestLog
 from catalogsync.api.retry import Backoff, Clock, Gate, Sleep, is_transient, retry_after
@@ -104,6 +106,10 @@ class Transport:
         self._owns_session = session is None
         self._session = session or _new_session(pool_size)
         self._environment = _pin_environment(self._session, self.base_url) if self._owns_session else {}
+        self._preparer = (
+            Preparer(self._session, self.base_url, HEADERS, self._auth) if self._owns_session else None
+        )
+        self._timeout = attempt_timeout(self.policy.timeout)  # urllib3 clones it per request
         self._in_flight = threading.BoundedSemaphore(max_in_flight)
         self._log = RequestLog(log_file, self.redactor) if log_file else None
         self._backoff = Backoff(self.policy.backoff, self.policy.max_backoff)
@@ -143,16 +149,17 @@ class Transport:
             self._session.close()
 
     def _attempt(self, name: str, pairs: Pairs, read: bool, attempt: int) -> Body:
-        url, verb = f"{self.base_url}/{name}", "GET" if read else "POST"
+        verb = "GET" if read else "POST"
         with self._in_flight:
             self.gate.wait()  # with a slot taken: no request leaves while a 429 holds the gate
             with self._count_lock:
                 self._requests += 1
             started = time.perf_counter()
-            outcome = self._send(verb, url, pairs)
+            outcome = self._send(verb, name, pairs)
         if self._log is not None:
             elapsed = (time.perf_counter() - started) * 1000
             logged = outcome.text if isinstance(outcome, Failure) else outcome
+            url = f"{self.base_url}/{name}"
             self._log.record(Attempt.of(verb, url, pairs, attempt + 1, elapsed, logged))
         if isinstance(outcome, Failure):
             raise TransportError(
@@ -164,24 +171,13 @@ class Transport:
             )
         return self._decode(name, outcome, attempt)
 
-    def _send(self, verb: str, url: str, pairs: Pairs) -> Received | Failure:
+    def _send(self, verb: str, name: str, pairs: Pairs) -> Received | Failure:
         """The whole answer, or a redacted description of why there is none (never an exception: no
         chaining), within ``timeout`` from now and :attr:`Policy.max_body_bytes`."""
-        read, timeout = verb == "GET", self.policy.timeout
+        timeout = self.policy.timeout
         deadline = time.monotonic() + timeout
         try:
-            response = self._session.request(
-                verb,
-                url,
-                params=pairs if read else None,
-                data=None if read else pairs,
-                headers=HEADERS,
-                auth=self._auth,
-                timeout=attempt_timeout(timeout),  # type: ignore[arg-type]  # requests takes urllib3's
-                allow_redirects=False,
-                stream=True,
-                **self._environment,
-            )
+            response = self._response(verb, name, pairs)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
             return self._describe(error)
         return receive(
@@ -191,6 +187,23 @@ class Transport:
             limit=self.policy.max_body_bytes,
             describe=self._describe,
         )
+
+    def _response(self, verb: str, name: str, pairs: Pairs) -> requests.Response:
+        """The streamed response: through the session's own preparation when it was injected (its headers,
+        cookies, hooks and environment apply), from the :class:`Preparer`'s templates otherwise."""
+        options: dict[str, Any] = {"timeout": self._timeout, "allow_redirects": False, "stream": True}
+        if self._preparer is None:
+            read = verb == "GET"
+            return self._session.request(
+                verb,
+                f"{self.base_url}/{name}",
+                params=pairs if read else None,
+                data=None if read else pairs,
+                headers=HEADERS,
+                auth=self._auth,
+                **options,
+            )
+        return self._session.send(self._preparer.request(verb, name, pairs), **options, **self._environment)
 
     def _describe(self, error: Exception) -> Failure:
         return describe(error, self._address, self.policy.timeout, self.redactor.text)

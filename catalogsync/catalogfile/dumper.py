@@ -1,10 +1,11 @@
 """Catalog -> YAML text that :func:`~catalogsync.catalogfile.loader.loads` reads back to the same catalog.
 
-The output is stable: settings (only what differs from the defaults), then options, products and coupons, keys
-sorted, fields in model order. A resource is written with exactly its declared fields, so an exported live
-resource (every field declared) says ``description: null`` where the account has no description, and a plan of
-the exported file is empty. Amounts are plain two-decimal scalars (``19.99``, ``0.50``), dates ``YYYY-MM-DD``;
-strings that YAML would read as something else (``"yes"``, ``"null"``, ``"123"``) are quoted.
+The output is stable: settings (only what differs from the defaults), adopt (when not empty), then options,
+products and coupons, keys sorted, fields in model order; a folder gets one file per section. A resource is
+written with exactly its declared fields, so an exported live resource (every field declared) says
+``description: null`` where the account has no description, and a plan of the exported file is empty. Amounts
+are plain two-decimal scalars (``19.99``, ``0.50``), dates ``YYYY-MM-DD``; strings that YAML would read as
+something else (``"yes"``, ``"null"``, ``"123"``) are quoted.
 """
 
 from __future__ import annotations
@@ -69,18 +70,44 @@ _Dumper.add_representer(_Flow, _flow_mapping)
 _Dumper.add_representer(_FlowList, _flow_list)
 
 
-def dump_catalog(catalog: Catalog, *, header: Sequence[str] = ()) -> str:
-    """The catalog as YAML; each ``header`` line becomes a ``# ...`` comment on top."""
+PARTS = {
+    "settings.yaml": ("settings",),
+    **{f"{kind.section}.yaml": (kind.section,) for kind in KINDS},
+}
+"""The files of a catalog written as a folder, and the sections of each."""
+ADOPT_PART = "products.yaml"
+"""Where a folder's ``adopt`` section goes: only products are adopted, and export writes each keyless product
+beside its adopt line, so the entry and the line that gives it its key are reviewed, and the section deleted
+after the apply, in one file."""
+
+
+def dump_catalog(
+    catalog: Catalog, *, header: Sequence[str] = (), sections: Sequence[str] | None = None
+) -> str:
+    """The catalog as YAML (only ``sections``, in catalog order, when given); each ``header`` line becomes a
+    ``# ...`` comment on top. Settings are written where they differ from the defaults, adopt if not empty."""
     document: dict[str, Any] = {}
-    settings = catalog.settings.model_dump(exclude_defaults=True)
-    if settings:
-        document["settings"] = {name: _styled(part) for name, part in settings.items()}
+    for name, part in (("settings", catalog.settings), ("adopt", catalog.adopt)):
+        written = part.model_dump(exclude_defaults=True)
+        if written and (sections is None or name in sections):
+            document[name] = {key: _styled(value) for key, value in written.items()}
     for kind in KINDS:
-        resources = sorted(catalog.section(kind.section).items())
-        document[kind.section] = {key: dict(_declared(model)) for key, model in resources}
+        if sections is None or kind.section in sections:
+            resources = sorted(catalog.section(kind.section).items())
+            document[kind.section] = {key: dict(_declared(model)) for key, model in resources}
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
     comments = "".join(f"# {line}".rstrip() + "\n" for text in header for line in text.split("\n"))
     return comments + body
+
+
+def dump_folder(catalog: Catalog, *, header: Sequence[str] = ()) -> dict[str, str]:
+    """The catalog as the files of a folder (:data:`PARTS`), by file name, each with the header."""
+    return {
+        name: dump_catalog(
+            catalog, header=header, sections=(*sections, "adopt") if name == ADOPT_PART else sections
+        )
+        for name, sections in PARTS.items()
+    }
 
 
 def _declared(model: Model) -> Iterator[tuple[str, Any]]:

@@ -1,9 +1,11 @@
-"""Read a catalog file: YAML -> :class:`~catalogsync.catalog.Catalog`, or one error listing every problem.
+"""Read a catalog (one file, or the parts of a folder): YAML -> :class:`~catalogsync.catalog.Catalog`, or one
+error listing every problem.
 
 A single pass collects YAML problems (:mod:`~catalogsync.catalogfile.yamlread`), the structure of the top
 level, model validation of every resource (strict: no ``"yes"`` for ``true``, no number for a string) and the
 cross-field rules (:mod:`~catalogsync.catalogfile.rules`); each problem carries the file, line, column and
-path of what is wrong.
+path of what is wrong. The parts of a folder are read as one catalog: a key or a settings section in two
+parts is a problem, and the rules across resources run on the whole.
 Resources are validated from the mapping as written, so ``model.declared()`` is exactly the fields the file
 names.
 """
@@ -11,14 +13,16 @@ names.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from catalogsync.catalog import Catalog, Settings
+from catalogsync.catalog import Adopt, Catalog, Settings
 from catalogsync.catalogfile.rules import Finding, check
+from catalogsync.catalogfile.sources import Part, read_part
 from catalogsync.catalogfile.yamlmarks import Path, format_path
 from catalogsync.catalogfile.yamlread import Document, fast_reads, parse
 from catalogsync.errors import CatalogError, Problem
@@ -27,51 +31,63 @@ from catalogsync.messages import describe, did_you_mean
 
 M = TypeVar("M", bound=Model)
 
-SECTIONS = ("settings", *(kind.section for kind in KINDS))
+SECTIONS = ("settings", "adopt", *(kind.section for kind in KINDS))
 
 
 def load(path: str | FilePath) -> Catalog:
     """Read and validate the catalog file at ``path``."""
-    return load_bytes(read_source(path), str(path))
-
-
-def read_source(path: str | FilePath) -> bytes:
-    """The bytes of the catalog file at ``path``; a file that cannot be read is a located problem."""
-    try:
-        return FilePath(path).read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        problem = Problem(str(path), 1, 1, "", f"cannot read the catalog file: {reason}")
-        raise CatalogError([problem]) from None
+    return load_bytes(read_part(path), str(path))
 
 
 def load_bytes(raw: bytes, filename: str) -> Catalog:
     """Validate a catalog file's bytes (read once by callers that also hash them)."""
-    return loads(_decode(raw, filename), filename)
+    return load_parts([Part(filename, raw)])
+
+
+def load_parts(parts: Sequence[Part]) -> Catalog:
+    """Validate the parts of a catalog (a file, or the files of a folder) as one catalog.
+
+    A key declared in two parts, and ``settings`` or ``adopt`` in two parts, are problems at the second place
+    naming the first; the rules across resources run on the whole, each problem located in its own part.
+    """
+    texts: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for part in parts:
+        try:
+            texts.append((part.name, _decode(part.raw, part.name)))
+        except CatalogError as error:
+            problems += error.problems
+    if problems:
+        raise CatalogError(problems)
+    return _load_texts(texts)
 
 
 def loads(text: str, filename: str = "<string>") -> Catalog:
-    """Validate catalog YAML given as text; ``filename`` is used in problems.
+    """Validate catalog YAML given as text; ``filename`` is used in problems."""
+    return _load_texts([(filename, text)])
 
-    The fast reader (libyaml) serves valid files; a file with any problem is read again by PyYAML, so that
-    every problem is located and worded the same whichever reader is installed.
-    """
-    if not fast_reads(text):
-        return _loads(text, filename, careful=True)
+
+def _load_texts(texts: Sequence[tuple[str, str]]) -> Catalog:
+    """The fast reader (libyaml) serves valid catalogs; a catalog with any problem is read again by PyYAML,
+    so that every problem is located and worded the same whichever reader is installed."""
+    if not any(fast_reads(text) for _, text in texts):
+        return _assemble(texts, careful=True)
     try:
-        return _loads(text, filename, careful=False)
+        return _assemble(texts, careful=False)
     except CatalogError:
-        return _loads(text, filename, careful=True)
+        return _assemble(texts, careful=True)
 
 
-def _loads(text: str, filename: str, *, careful: bool) -> Catalog:
-    document = parse(text, filename, careful=careful)
-    if not document.readable:
-        raise CatalogError(document.problems)
-    reader = _Reader(filename, document)
-    catalog = reader.catalog()
-    if reader.problems:
-        raise CatalogError(sorted(reader.problems, key=lambda p: (p.line, p.column)))
+def _assemble(texts: Sequence[tuple[str, str]], *, careful: bool) -> Catalog:
+    documents = [(name, parse(text, name, careful=careful)) for name, text in texts]
+    unreadable = [p for _, document in documents if not document.readable for p in document.problems]
+    if unreadable:
+        raise CatalogError(unreadable)
+    readers = [_Reader(name, document) for name, document in documents]
+    catalog = _Whole(readers).catalog()
+    problems = [p for reader in readers for p in sorted(reader.problems, key=lambda p: (p.line, p.column))]
+    if problems:
+        raise CatalogError(problems)
     return catalog
 
 
@@ -88,8 +104,54 @@ def _decode(raw: bytes, filename: str) -> str:
         raise CatalogError([Problem(filename, line, column, "", message)]) from None
 
 
+class _Whole:
+    """The parts read as one catalog: each setting section and each resource key belongs to the part that
+    declares it first, and problems found on the whole are reported in that part."""
+
+    def __init__(self, readers: Sequence[_Reader]) -> None:
+        self.readers = readers
+        self.owners: dict[Path, _Reader] = {}
+
+    def catalog(self) -> Catalog:
+        found: dict[str, Any] = {kind.section: {} for kind in KINDS}
+        keys: dict[str, set[str]] = {kind.section: set() for kind in KINDS}  # valid resources or not
+        for reader in self.readers:
+            sections = reader.sections()
+            for name, model in (("settings", Settings), ("adopt", Adopt)):
+                if name in sections and self.claim((name,), reader):
+                    found[name] = reader.validate(model, sections[name], (name,))
+            for kind in KINDS:
+                entries = sections.get(kind.section, {})
+                mine = {key: data for key, data in entries.items() if self.claim((kind.section, key), reader)}
+                keys[kind.section].update(entries)
+                found[kind.section].update(reader.resources(kind, mine))
+        found["settings"] = found.get("settings") or Settings()
+        found["adopt"] = found.get("adopt") or Adopt()
+        catalog = Catalog.model_validate(found)
+        for finding in check(catalog, keys):
+            self.owner(finding.path).report_finding(finding)
+        return catalog
+
+    def claim(self, path: Path, reader: _Reader) -> bool:
+        """Whether ``reader`` is the first part to declare ``path``; a second one is a problem there."""
+        first = self.owners.setdefault(path, reader)
+        if first is reader:
+            return True
+        where = first.marks.key(path)
+        place = f"{first.filename}:{where.line}:{where.column}"
+        if len(path) == 1:
+            reader.report(path, f"{path[0]} may be written in one file only (also in {place})", on_key=True)
+        else:
+            reader.report(path, f"declared in two files (also at {place})", on_key=True)
+        return False
+
+    def owner(self, path: Path) -> _Reader:
+        """The part that declares the resource or section at the start of ``path``."""
+        return self.owners.get(path[:2]) or self.owners.get(path[:1]) or self.readers[0]
+
+
 class _Reader:
-    """Builds the catalog from a parsed document, collecting every problem on the way."""
+    """Reads one parsed part, collecting every problem on the way."""
 
     def __init__(self, filename: str, document: Document) -> None:
         self.filename = filename
@@ -102,16 +164,6 @@ class _Reader:
         """A problem about ``path``, located at its key, its value or at the value of ``at``."""
         where = self.marks.key(path) if on_key else self.marks.value(path if at is None else at)
         self.problems.append(Problem(self.filename, where.line, where.column, format_path(path), message))
-
-    def catalog(self) -> Catalog:
-        sections = self.sections()
-        settings = self.validate(Settings, sections.get("settings", {}), ("settings",)) or Settings()
-        resources = {kind.section: self.resources(kind, sections.get(kind.section, {})) for kind in KINDS}
-        catalog = Catalog.model_validate({"settings": settings, **resources})
-        keys = {kind.section: set(sections.get(kind.section, {})) for kind in KINDS}
-        for finding in check(catalog, keys):
-            self.report_finding(finding)
-        return catalog
 
     def sections(self) -> dict[str, Any]:
         """The top-level sections; null sections count as empty, unknown ones are problems."""

@@ -36,6 +36,8 @@ def check(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> list[Finding
         *_empty_keys(catalog, keys),
         *_long_keys(keys),
         *_references(catalog, keys),
+        *_previous_keys(catalog, keys),
+        *_adoptions(catalog, keys),
         *(f for key, product in catalog.products.items() for f in _product(key, product)),
         *(f for key, coupon in catalog.coupons.items() for f in _coupon(key, coupon)),
     ]
@@ -73,6 +75,43 @@ def _references(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterat
                 if ref.key not in keys.get(target, ()):
                     message = f"{ref.kind} {ref.key!r} is not declared under {target}"
                     yield Finding((kind.section, key, target), message, item=ref.key)
+
+
+def _previous_keys(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
+    """A previous key is not empty, not a key of the file, and claimed by one resource of its kind only."""
+    for kind in KINDS:
+        claimed: dict[str, str] = {}
+        declared = keys.get(kind.section, ())
+        for key, model in catalog.section(kind.section).items():
+            for index, old in enumerate(model.previous_keys):
+                path = (kind.section, key, "previous_keys", index)
+                if not old:
+                    yield Finding(path, "a previous key must not be empty")
+                elif old in declared:
+                    message = (
+                        f"{old!r} is declared under {kind.section}: a previous key must not be a key too"
+                    )
+                    yield Finding(path, message)
+                elif old in claimed:
+                    where = "twice" if claimed[old] == key else f"by {kind.name} {claimed[old]!r} too"
+                    yield Finding(path, f"the previous key {old!r} is claimed {where}")
+                else:
+                    claimed[old] = key
+
+
+def _adoptions(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
+    """An adopted key is declared in its section, and no id is adopted twice."""
+    for kind in KINDS:
+        adopted: dict[str, str] = {}
+        for key, vendor_id in getattr(catalog.adopt, kind.section).items():
+            path = ("adopt", kind.section, key)
+            if key not in keys.get(kind.section, ()):
+                message = f"{kind.name} {key!r} is not declared under {kind.section}: declare what it adopts"
+                yield Finding(path, message, on_key=True)
+            if vendor_id in adopted:
+                message = f"id {vendor_id} is adopted twice (as {adopted[vendor_id]!r} too)"
+                yield Finding(path, message)
+            adopted.setdefault(vendor_id, key)
 
 
 def _product(key: str, product: Product) -> Iterator[Finding]:

@@ -36,9 +36,13 @@ class _CatalogSchema(GenerateJsonSchema):
 def catalog_schema() -> dict[str, Any]:
     """The JSON Schema of a catalog file."""
     schema = Catalog.model_json_schema(schema_generator=_CatalogSchema)
-    properties = schema["properties"]
+    properties, definitions = schema["properties"], schema["$defs"]
     for kind in KINDS:
         properties[kind.section]["propertyNames"] = {"minLength": 1}
+        definitions["Adopt"]["properties"][kind.section]["propertyNames"] = {"minLength": 1}
+        previous = definitions[kind.model.__name__]["properties"]["previous_keys"]
+        previous["items"]["minLength"] = 1
+        previous["description"] = f"The {kind.key_label}s it had before: a live one is renamed in place."
     for name, section in list(properties.items()):
         properties[name] = {"anyOf": [section, {"type": "null"}], "title": section.pop("title", name.title())}
     return {

@@ -13,11 +13,9 @@ builds the data itself, so that:
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,6 +28,7 @@ from yaml.resolver import Resolver
 
 from catalogsync.catalogfile.yamlmarks import START, Marks, Path, Spot, format_path, spot
 from catalogsync.errors import Problem
+from catalogsync.gcpause import gc_paused
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; a catalog needs six levels."""
@@ -129,7 +128,7 @@ def parse(text: str, filename: str, *, careful: bool = False) -> Document:
     ``careful`` reads with PyYAML's own parser only: its marks and errors are the reference (libyaml places a
     few marks differently), so a text with any problem is read carefully before it is reported.
     """
-    with _gc_paused():  # a large acyclic tree is built: collections would only scan it again and again
+    with gc_paused():  # a large acyclic tree is built: collections would only scan it again and again
         return _parse(text, filename, careful or not fast_reads(text))
 
 
@@ -173,18 +172,6 @@ def _compose_with(loader_class: type[Composer], text: str) -> Node | None:
         return node
     finally:
         loader.dispose()
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile (the collector's state is restored afterwards)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _unreadable(filename: str, where: Spot, message: str) -> Document:

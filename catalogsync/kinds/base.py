@@ -133,6 +133,19 @@ class Model(BaseModel):
         return cls.model_validate(data, context=LIVE)
 
 
+class Resource(Model):
+    """A top-level resource (option, product, coupon): a model plus the keys it was known by before.
+
+    ``previous_keys`` is an instruction to the plan, not a field of the resource: it is never dumped, compared
+    or sent (a rename is planned from it when the new key is not live and one previous key is).
+    """
+
+    previous_keys: list[str] = Field(default_factory=list, exclude=True)
+
+    def declared(self) -> frozenset[str]:
+        return super().declared() - {"previous_keys"}
+
+
 M = TypeVar("M", bound=Model)
 
 
@@ -176,6 +189,10 @@ class Kind(ABC, Generic[M]):
     """Whether :meth:`lookup` answers from ``list_<section>`` or from ``detail_<name>``."""
     gone: ClassVar[frozenset[str]] = frozenset({"RECORD_NOT_FOUND"})
     """Error codes of a detail call that mean "no such resource" (it was deleted, or never existed)."""
+    links_to: ClassVar[frozenset[str]] = frozenset()
+    """The kinds it may link to (:meth:`references`): a delete of one of them can be blocked by it."""
+    links_in_list: ClassVar[bool] = True
+    """Whether its list items carry its links (``list_coupons`` items have no product links)."""
 
     @abstractmethod
     def resource(self, client: Any) -> Any:

@@ -15,15 +15,25 @@ from catalogsync.kinds.base import (
     KeyIndex,
     Keys,
     Kind,
-    Model,
     Money,
     Reference,
     Resolver,
+    Resource,
     WireObject,
     blank,
     format_amount,
 )
-from catalogsync.kinds.decode import amount_or_none, date, identifier, listed, member, text, text_or_none
+from catalogsync.kinds.decode import (
+    amount_or_none,
+    date,
+    exact_percent,
+    identifier,
+    listed,
+    member,
+    percent_of_fraction,
+    text,
+    text_or_none,
+)
 
 ALL_PRODUCTS_ID = "0"
 """``detail_coupon`` lists product id ``"0"`` for a coupon that applies to every product."""
@@ -41,7 +51,7 @@ def _percent(value: Decimal | None) -> Decimal | None:
     return value
 
 
-class Coupon(Model):
+class Coupon(Resource):
     """A coupon; ``percent_off`` is a whole percent (10 means 10%)."""
 
     type: Literal["sale", "product", "shipping"]
@@ -64,13 +74,19 @@ class CouponKind(Kind[Coupon]):
     lookup_verb = "detail"
     gone = frozenset({"RECORD_NOT_FOUND", "FORBIDDEN"})
     """An unknown code answers RECORD_NOT_FOUND, or FORBIDDEN as on the real API (reference §3.25)."""
+    links_to = frozenset({"product"})
+    links_in_list = False
 
     def resource(self, client: Any) -> Any:
         return client.products.coupons
 
     def list_needs_detail(self, item: Mapping[str, Any]) -> bool:
-        """List items have no product links and give percentages as fractions: always read the detail."""
-        return "product" not in item
+        """List items have no product links, and give the percentage as a fraction (reference §8.7): read the
+        detail of product coupons, and of coupons whose fraction is not exactly a catalog percent."""
+        if "product" in item:
+            return False
+        linked = member(item, "type", text) == "product"
+        return linked or not exact_percent(member(item, "percentage_off", percent_of_fraction))
 
     def detail_params(self, item: Mapping[str, Any]) -> dict[str, str]:
         return {"coupon_code": member(item, "coupon_code", text)}
@@ -95,13 +111,14 @@ class CouponKind(Kind[Coupon]):
         if key is None:
             return None
         ids = listed(item, "product", lambda p: member(p, "product_id", identifier))
+        percent = amount_or_none if "product" in item else percent_of_fraction  # a detail, or a list item
         kind = member(item, "type", text)
         linked = kind == "product" and ids != [ALL_PRODUCTS_ID]
         model = Coupon.live(
             {
                 "type": kind,
                 "expires": member(item, "date_expire", date),
-                "percent_off": member(item, "percentage_off", amount_or_none),
+                "percent_off": member(item, "percentage_off", percent),
                 "value_off": member(item, "value_off", amount_or_none),
                 "minimum_purchase": member(item, "minimum_purchase", amount_or_none),
                 "products": [keys.get(("product", i), f"id:{i}") for i in ids if i != ALL_PRODUCTS_ID]
@@ -144,7 +161,10 @@ class CouponKind(Kind[Coupon]):
     def update_requests(
         self, key: str, desired: Coupon, live: WireObject[Coupon], resolve: Resolver
     ) -> list[dict[str, Any]]:
+        """The whole coupon; a renamed one is addressed by its old code, with ``new_code`` the new one."""
         params = self.create_params(key, desired, resolve)
         if "select_all" not in params and "product_id" not in params:
             params["select_all"] = "0"
+        if live.id != key:
+            params.update(coupon_code=live.id, new_code=key)
         return [params]

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from catalogsync.kinds.base import to_decimal
+from catalogsync.kinds.base import CENT, to_decimal
 
 T = TypeVar("T")
 Item = Mapping[str, Any]
@@ -132,6 +132,25 @@ def amount_or_none(value: Any) -> Decimal | None:
 
 amount = required(amount_or_none)
 """An amount that must be there."""
+
+
+def percent_of_fraction(value: Any) -> Decimal | None:
+    """A percentage that ``list_coupons`` gives as a fraction (``"0.125"``: 12.5%), exactly, in percent."""
+    fraction = amount_or_none(value)
+    if fraction is None:
+        return None
+    sign, digits, exponent = fraction.as_tuple()
+    return Decimal((sign, digits, int(exponent) + 2))  # exact: no rounding to the context's precision
+
+
+def exact_percent(value: Decimal | None) -> bool:
+    """Whether a percentage is one a catalog can hold (more than 0, at most 100, two decimals at most).
+
+    The list's fraction is the percentage exactly (reference §8.7; two decimals, more only when needed, as the
+    sandbox writes it); one whose percent is no catalog percent is left to the detail, whose whole percent
+    decides (or is a broken answer, named).
+    """
+    return value is None or (0 < value <= 100 and value == value.quantize(CENT))
 
 
 def flag(value: Any) -> bool:

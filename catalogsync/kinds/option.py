@@ -14,6 +14,7 @@ from catalogsync.kinds.base import (
     Money,
     Reference,
     Resolver,
+    Resource,
     WireObject,
     catalog_rule,
     format_amount,
@@ -38,7 +39,7 @@ def _values(values: list[OptionValue]) -> list[OptionValue]:
     return values
 
 
-class Option(Model):
+class Option(Resource):
     """An option and its values, in the order buyers see them."""
 
     values: Annotated[list[OptionValue], Field(json_schema_extra={"minItems": 1}), catalog_rule(_values)]
@@ -91,7 +92,8 @@ class OptionKind(Kind[Option]):
     def update_requests(
         self, key: str, desired: Option, live: WireObject[Option], resolve: Resolver
     ) -> list[dict[str, Any]]:
-        """One call per value that differs, matched by position so the order is kept.
+        """One call per value that differs, matched by position so the order is kept; each sends the name, so
+        a renamed option with equal values is one call of its own.
 
         ``update_option`` changes, deletes or adds one value at a time (reference §8.8); comparing by position
         turns a rename or a reorder into in-place changes and keeps value ids stable where nothing changed.
@@ -106,7 +108,7 @@ class OptionKind(Kind[Option]):
                 requests.append({**base, "option_value_id": value_id, **_value_params(new[index])})
         for value in new[len(old) :]:
             requests.append({**base, **_value_params(value)})
-        return requests
+        return requests or ([base] if key != live.key else [])
 
 
 def _value_from_wire(item: Mapping[str, Any]) -> tuple[str, OptionValue]:

@@ -18,6 +18,7 @@ from catalogsync.kinds.base import (
     OptionalText,
     Reference,
     Resolver,
+    Resource,
     WireObject,
     blank,
     format_amount,
@@ -62,7 +63,7 @@ class Commission(Model):
     amount: Money
 
 
-class Product(Model):
+class Product(Resource):
     """A product as the catalog declares it; every field but ``name`` and ``price`` may be left out."""
 
     name: str = Field(min_length=1)
@@ -88,6 +89,7 @@ class ProductKind(Kind[Product]):
     id_param = "product_id"
     key_label = "code"
     key_param = "vendor_product_id"
+    links_to = frozenset({"option"})
 
     def resource(self, client: Any) -> Any:
         return client.products

@@ -10,10 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from catalogsync.sandbox.faults import Faults
-from catalogsync.sandbox.server import DIALECTS, SEEDS, Sandbox
-from catalogsync.sandbox.state import check_database
+from catalogsync.sandbox.names import DIALECTS, SEEDS
+
+if TYPE_CHECKING:
+    from catalogsync.sandbox.server import Sandbox
 
 DEFAULT_PASSWORD = "sandbox"
 
@@ -87,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
 
     Signals are only handled on the main thread; called on another thread, it serves until the process ends.
     """
+    from catalogsync.sandbox.server import Sandbox
+    from catalogsync.sandbox.state import check_database
+
     try:
         if args.db:
             check_database(Path(args.db))

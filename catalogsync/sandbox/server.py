@@ -15,13 +15,12 @@ from typing import Any
 from catalogsync.sandbox.app import App
 from catalogsync.sandbox.faults import Faults, Injector
 from catalogsync.sandbox.handler import Handler, Runtime
+from catalogsync.sandbox.names import DIALECTS, SEEDS
 from catalogsync.sandbox.seed import seed as load_seed
 from catalogsync.sandbox.state import Store, load_doc
 
 log = logging.getLogger(__name__)
 
-DIALECTS = ("lenient", "strict")
-SEEDS = ("demo", "empty")
 POLL_SECONDS = 0.005
 """How often the serving loop checks for :meth:`Sandbox.stop` (it bounds how long stopping takes)."""
 

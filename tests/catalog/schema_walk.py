@@ -6,7 +6,9 @@ from typing import Any
 
 from catalogsync.kinds import KINDS
 
-PLACEHOLDERS = {kind.section: f"<{kind.key_label}>" for kind in KINDS}
+PLACEHOLDERS = {kind.section: f"<{kind.key_label}>" for kind in KINDS} | {
+    f"adopt.{kind.section}": f"<{kind.key_label}>" for kind in KINDS
+}
 
 
 def resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -79,6 +79,7 @@ def model_paths(model: type[Model], prefix: str) -> set[str]:
 
 def test_every_model_field_is_in_the_schema() -> None:
     expected = {"settings", *model_paths(Catalog.model_fields["settings"].annotation, "settings")}
+    expected |= {"adopt", *model_paths(Catalog.model_fields["adopt"].annotation, "adopt")}
     for kind in KINDS:
         expected |= {kind.section, *model_paths(kind.model, f"{kind.section}.<{kind.key_label}>")}
     paths = field_paths(catalog_schema())
@@ -119,7 +120,8 @@ def test_the_example_shows_every_field_and_setting() -> None:
                 collect(item, f"{path}[]")
 
     collect(document, "")
-    assert set(field_paths(catalog_schema())) <= written
+    # adopt entries name ids of one account, and are deleted once applied: docs/catalog.md shows them
+    assert {path for path in field_paths(catalog_schema()) if not path.startswith("adopt")} <= written
 
 
 def _label(section: str) -> str:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from catalogsync.catalogfile.yamlread import MAX_ALIASED, MAX_DEPTH, parse
 from tests.catalog.helpers import problems, valid
 
-TOP = "the catalog must be a mapping of sections: settings, options, products, coupons"
+TOP = "the catalog must be a mapping of sections: settings, adopt, options, products, coupons"
 
 
 def test_syntax_error_has_the_marks_position() -> None:

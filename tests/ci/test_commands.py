@@ -11,6 +11,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -19,6 +20,7 @@ import yaml
 from catalogsync.cli import main
 from catalogsync.sandbox import Sandbox
 from tests.conftest import MakeSandbox
+from tests.e2e.test_folders import split
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "catalog.yaml"
@@ -198,13 +200,42 @@ def test_wrong_credentials_fail_the_plan_without_showing_them(
     assert secret not in run.err + Path("plan.md").read_text(encoding="utf-8")
 
 
+def in_folder(commands: list[Command]) -> list[Command]:
+    """The commands adapted to a catalog folder as docs/ci.md says: ``catalog/`` for ``catalog.yaml``."""
+    return [
+        Command(tuple("catalog/" if a == "catalog.yaml" else a for a in c.argv), c.stdout) for c in commands
+    ]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_templates_work_with_a_catalog_folder(template: str, account: Sandbox, run: Runner) -> None:
+    Path("catalog.yaml").unlink()
+    Path("catalog").mkdir()
+    split(EXAMPLE.read_text(encoding="utf-8"), Path("catalog"))
+    found = jobs(template)
+    plan, apply, drift = in_folder(found.plan), in_folder(found.apply), in_folder(found.drift)
+    assert run.all(plan) == [0, 0]
+    assert run.all(drift) == [2]
+    assert run.all(apply) == [0]
+    assert run.all(drift) == [0]
+    run.all(plan)
+    Path("catalog/more.yaml").write_text("# merged meanwhile\n", encoding="utf-8")  # a part added
+    assert run.all(apply) == [4]
+    assert "catalog is not the catalog the plan was made from" in run.err
+
+
 @pytest.fixture(scope="module")
-def hook() -> dict[str, str]:
-    [spec] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    return dict(spec)
+def hooks() -> dict[str, dict[str, Any]]:
+    specs = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return {spec["id"]: dict(spec) for spec in specs}
 
 
-def test_hook_selects_catalog_files(hook: dict[str, str]) -> None:
+@pytest.fixture(scope="module")
+def hook(hooks: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return hooks["catalogsync-validate"]
+
+
+def test_hook_selects_catalog_files(hook: dict[str, Any]) -> None:
     pattern = re.compile(hook["files"])
     assert all(pattern.search(p) for p in ("catalog.yaml", "catalog.yml", "shop/catalog.yaml"))
     assert not any(pattern.search(p) for p in ("my-catalog.yaml", "catalog.yaml.bak", "catalog.json"))
@@ -214,7 +245,7 @@ INVALID = "products:\n  X: {name: A, price: abc}\n"
 
 
 @pytest.mark.parametrize(("text", "code"), [(EXAMPLE.read_text(encoding="utf-8"), 0), (INVALID, 1)])
-def test_hook_entry_accepts_and_rejects(hook: dict[str, str], tmp_path: Path, text: str, code: int) -> None:
+def test_hook_entry_accepts_and_rejects(hook: dict[str, Any], tmp_path: Path, text: str, code: int) -> None:
     path = tmp_path / "catalog.yaml"
     path.write_text(text, encoding="utf-8")
     program, *args = shlex.split(hook["entry"])
@@ -228,3 +259,37 @@ def test_hook_entry_accepts_and_rejects(hook: dict[str, str], tmp_path: Path, te
     assert result.returncode == code, result.stdout + result.stderr
     if code:
         assert f"{path}:2:" in result.stderr
+
+
+def test_folder_hook_runs_on_any_part_and_checks_the_whole_folder(hooks: dict[str, dict[str, Any]]) -> None:
+    folder_hook = hooks["catalogsync-validate-folder"]
+    pattern = re.compile(folder_hook["files"])
+    assert all(pattern.search(p) for p in ("catalog/products.yaml", "catalog/shop/coupons.yml"))
+    assert not any(pattern.search(p) for p in ("catalog.yaml", "other/products.yaml", "catalog/notes.md"))
+    assert folder_hook["pass_filenames"] is False  # the folder is one catalog: never checked file by file
+    assert folder_hook["args"] == ["catalog/"]
+    assert folder_hook["entry"] == hooks["catalogsync-validate"]["entry"]
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_folder_hook_entry_accepts_and_rejects(
+    hooks: dict[str, dict[str, Any]], tmp_path: Path, broken: bool
+) -> None:
+    folder_hook = hooks["catalogsync-validate-folder"]
+    split(EXAMPLE.read_text(encoding="utf-8"), tmp_path / "catalog")
+    if broken:
+        (tmp_path / "catalog" / "more.yaml").write_text(INVALID, encoding="utf-8")
+    program, *args = shlex.split(folder_hook["entry"])
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / program), *args, *folder_hook["args"]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == int(broken), result.stdout + result.stderr
+    if broken:
+        assert "catalog/more.yaml:2:" in result.stderr
+    else:
+        assert result.stdout.startswith("catalog/: valid (5 files;")

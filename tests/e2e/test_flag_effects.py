@@ -305,7 +305,7 @@ def test_apply_catalog_names_the_catalog_of_a_saved_plan(sandbox, cli, write, tm
     assert missing.code == 1
     assert missing.err == (
         f"Error: the plan's catalog {recorded} (recorded relative to the plan) is not found:"
-        " give it with --catalog FILE\n"
+        " give it with --catalog CATALOG\n"
     )
     assert "NEW-1" not in cli(sandbox, "export").out
     applied = cli(sandbox, "apply", plan, "--catalog", str(moved))
@@ -476,7 +476,7 @@ def test_parallelism_bounds_the_requests_in_flight(make_sandbox, cli, write, tmp
     took_ms = (time.perf_counter() - started) * 1000
     assert serial.code == 0, serial.err
     logged = read_log(serial_log)
-    assert len(logged) >= 6
+    assert len(logged) >= 4  # company info and page 1 of each list, at least (a plan reads no detail here)
     assert most_at_once(logged, slack_ms=10) == 1
     assert sum(entry.duration_ms for entry in logged) <= took_ms
 

@@ -64,7 +64,10 @@ def test_export_then_plan_is_empty(account, cli, write, tmp_path):
     exported = tmp_path / "exported.yaml"
     assert cli(account, "export", "-o", str(exported)).code == 0
     text = exported.read_text()
-    assert "API product" in text  # the unkeyed demo product is named in the header
+    assert "API product" in text  # the unkeyed demo product, exported for adoption
+    result = cli(account, "plan", str(exported), "--detailed-exitcode")
+    assert result.out.startswith("~ adopt product 4635212971 as API-PRODUCT\n\nPlan:"), result.err
+    assert cli(account, "apply", str(exported), "--yes").code == 0
     result = cli(account, "plan", str(exported), "--detailed-exitcode")
     assert result.code == 0, result.out + result.err
 
@@ -130,12 +133,12 @@ def test_pruning_deletes_in_order_and_protects_keys(account, cli, write):
     left = yaml.safe_load(
         cli(account, "export").out.split("\n", 1)[1] if False else cli(account, "export").out
     )
-    assert set(left["products"]) == {"LTP-003"}
+    assert set(left["products"]) == {"LTP-003", "API-PRODUCT"}  # the keyless one, exported for adoption
     assert set(left["options"]) == {"Size", "decibels"}
     assert "coupons" not in left or not left["coupons"]
 
 
-def test_export_leaves_out_what_links_to_an_unkeyed_product(sandbox, cli, tmp_path):
+def test_export_links_what_links_to_an_unkeyed_product_to_its_adopted_key(sandbox, cli, tmp_path):
     from catalogsync.api import Client
 
     with Client(sandbox.url, "sandbox", "sandbox") as client:
@@ -149,8 +152,9 @@ def test_export_leaves_out_what_links_to_an_unkeyed_product(sandbox, cli, tmp_pa
         )
     exported = tmp_path / "exported.yaml"
     assert cli(sandbox, "export", "-o", str(exported)).code == 0
-    text = exported.read_text()
-    assert f"coupon 'APIC': links to product id:{unkeyed['product_id']}, which is not exported" in text
-    assert "  APIC:" not in text
+    data = yaml.safe_load(exported.read_text())
+    assert data["adopt"]["products"] == {"API-PRODUCT": unkeyed["product_id"]}
+    assert data["coupons"]["APIC"]["products"] == ["API-PRODUCT"]
     assert cli(None, "validate", str(exported)).code == 0
+    assert cli(sandbox, "apply", str(exported), "--yes").code == 0
     assert cli(sandbox, "plan", str(exported), "--detailed-exitcode").code == 0

@@ -23,7 +23,7 @@ def output_mistakes(tmp_path):
         (["plan", "{catalog}", "--out", str(missing)], f"--out {missing}: {absent}"),
         (["plan", "{catalog}", "--out", str(folder)], f"--out {folder}: {a_folder}"),
         (["export", "-o", str(missing)], f"-o {missing}: {absent}"),
-        (["export", "-o", str(folder)], f"-o {folder}: {a_folder}"),
+        (["export", "-o", f"{missing}/"], f"-o {missing}/: {absent}"),  # a folder to create, in none
         (["apply", "{catalog}", "--yes", "--report", str(missing)], f"--report {missing}: {absent}"),
         (["apply", "{catalog}", "--yes", "--report", str(folder)], f"--report {folder}: {a_folder}"),
         (["plan", "{catalog}", "--log-file", str(missing)], f"--log-file {missing}: {absent}"),

@@ -125,6 +125,20 @@ def test_selection_never_deletes_or_changes_what_it_did_not_select():
     ]
 
 
+@pytest.mark.parametrize(
+    "only", [["product:*"], ["products"], ["product:TEE"]], ids=["product:*", "products", "product:TEE"]
+)
+def test_a_selection_never_deletes_what_an_unselected_resource_still_links_to(only):
+    """The API refuses the delete of a product a coupon links to (§8.6), selected or not."""
+    current = catalog(options={"Size": SIZE}, products={"TEE": TEE}, coupons={"SALE": SALE})
+    desired = catalog(settings={"prune": {"products": True}}, options={"Size": SIZE}, coupons={"SALE": SALE})
+    plan = plan_for(desired, current, selection=Selection.parse(only, None))
+    assert plan.changes == ()
+    assert [(u.kind, u.key, u.reason) for u in plan.unmanaged] == [
+        ("product", "TEE", "not deleted: still linked from coupon SALE")
+    ]
+
+
 def test_selection_rejects_unknown_kinds():
     with pytest.raises(SettingsError, match="kind must be one of option, product, coupon"):
         Selection.parse(["widget:*"], None)

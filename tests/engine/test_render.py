@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogsync.kinds import Product, WireObject
 from catalogsync.live import Stray
 from catalogsync.plan import make_plan
 from catalogsync.render import render, render_markdown, risk
@@ -24,6 +25,7 @@ def sample_plan():
             "TEE": {"name": "Tee", "price": "19.99", "options": ["Size"], "categories": [17]},
             "MUG": {"name": "Mug", "price": "9.00"},
             "OLD": {"name": "Old", "price": "1.00"},
+            "HAT": {"name": "Hat", "price": "5.00"},
         },
         coupons={
             "SALE10": {"type": "sale", "percent_off": 10, "minimum_purchase": "0.00", "expires": "2027-08-31"}
@@ -31,6 +33,7 @@ def sample_plan():
     )
     desired = catalog(
         settings={"prune": {"products": True}},
+        adopt={"products": {"API-PRODUCT": "4635212971"}},
         options={
             "Size": {"values": [{"name": "S", "surcharge": "0.00"}, {"name": "XL", "surcharge": "3.00"}]}
         },
@@ -38,13 +41,19 @@ def sample_plan():
             "TEE": {"name": "Tee", "price": "24.00", "options": ["Size"], "categories": [17, 21]},
             "MUG": {"name": "Mug", "price": "9.00", "description": "Ceramic \u2615"},
             "CAP": {"name": "Cap", "price": "12.50", "tangible": True, "weight": "0.20", "handling": "0.00"},
+            "HAT-2027": {"previous_keys": ["HAT"], "name": "Hat", "price": "6.00"},
+            "API-PRODUCT": {"name": "API product", "price": "10.00"},
         },
         coupons={
             "SALE10": {"type": "sale", "percent_off": 15, "expires": "2027-08-31"},
             "CAPS": {"type": "product", "value_off": "2.00", "products": ["CAP"], "expires": "2027-12-31"},
         },
     )
-    strays = (Stray("product", "4635212971", "API product", "no key"),)
+    keyless = WireObject("", "4635212971", Product.live({"name": "API product", "price": "10.00"}))
+    strays = (
+        Stray("product", "4635212971", "API product", "no key", obj=keyless),
+        Stray("product", "4635212999", "Draft", "no key"),
+    )
     return make_plan(
         desired, live(current, strays=strays), catalog_sha256="0" * 64, catalog_path="catalog.yaml"
     )
@@ -64,7 +73,9 @@ def test_golden(fmt, name):
 def test_json_is_valid_and_versioned():
     data = json.loads(render(sample_plan(), "json"))
     assert data["format_version"] == 1
-    assert data["summary"] == {"create": 2, "update": 4, "delete": 1, "unmanaged": 1}
+    assert data["summary"] == {"create": 2, "update": 4, "delete": 1, "rename": 1, "adopt": 1, "unmanaged": 1}
+    moves = {c["op"]: (c["key"], c["from"]) for c in data["changes"] if "from" in c}
+    assert moves == {"rename": ("HAT-2027", "HAT"), "adopt": ("API-PRODUCT", "4635212971")}
 
 
 def test_risks_flag_deletes_prices_and_bigger_discounts():

@@ -6,7 +6,7 @@ import json
 
 from catalogsync.diff import Change
 from catalogsync.execute import ApplyReport, Outcome
-from catalogsync.terminal import LISTED, format_report, report_json, work_done
+from catalogsync.report import LISTED, format_report, report_json, work_done
 
 
 def outcomes(count: int, status: str, detail: str = "", op: str = "create") -> list[Outcome]:
@@ -93,3 +93,20 @@ def test_giving_up_and_duplicates_are_reported():
     data = json.loads(report_json(report))
     assert data["gave_up"].startswith("not started: the server stopped answering")
     assert data["duplicates"] == ["product MUG is held by ids 1, 2: delete the extra ones"]
+
+
+def test_renames_and_adoptions_are_named_by_what_they_move():
+    rename = Change("rename", "product", "TEE-2027", source="TEE")
+    adopt = Change("adopt", "product", "API-PRODUCT", source="4635212971")
+    report = ApplyReport([Outcome(rename, "applied", "", "4700000001"), Outcome(adopt, "failed", "HTTP 400")])
+    assert format_report(report).splitlines()[:4] == [
+        "Applied (1):",
+        "  rename product TEE -> TEE-2027",
+        "Failed (1):",
+        "  adopt product 4635212971 as API-PRODUCT: HTTP 400",
+    ]
+    data = json.loads(report_json(report))["outcomes"]
+    assert [(o["op"], o["key"], o["from"]) for o in data] == [
+        ("rename", "TEE-2027", "TEE"),
+        ("adopt", "API-PRODUCT", "4635212971"),
+    ]

@@ -4,12 +4,15 @@ compared change for change with a fresh plan (pure: no account)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from catalogsync.errors import PlanError
+from catalogsync.kinds import Product, WireObject
+from catalogsync.live import Stray
 from catalogsync.plan import make_plan
 from catalogsync.saved import SAVED_FORMAT, first_difference, save_plan, saved_plan
 from catalogsync.selection import Selection
@@ -86,9 +89,60 @@ def test_a_plan_file_that_is_not_a_plan_is_refused_in_one_line(tmp_path, edit, r
     assert "\n" not in message
 
 
-def test_an_older_format_is_refused_with_what_to_do(tmp_path):
-    path = edited(tmp_path, lambda d: d.update(format_version=1))
-    with pytest.raises(PlanError, match="a plan of format_version 1, not 2: plan again"):
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_format_is_refused_with_what_to_do(tmp_path, version):
+    path = edited(tmp_path, lambda d: d.update(format_version=version))
+    with pytest.raises(
+        PlanError, match=f"a plan of format_version {version}, not {SAVED_FORMAT}: plan again"
+    ):
+        saved_plan(path)
+
+
+def moving(tmp_path: Path):
+    """A plan that renames OLD to TEE and adopts the keyless product 77 as CAP."""
+    keyless = WireObject("", "77", Product.live(TEE))
+    desired = catalog(
+        adopt={"products": {"CAP": "77"}},
+        products={"TEE": {**TEE, "previous_keys": ["OLD"]}, "CAP": TEE},
+    )
+    state = live(
+        catalog(products={"OLD": TEE}), strays=(Stray("product", "77", "Tee", "no key", obj=keyless),)
+    )
+    return make_plan(desired, state, catalog_sha256="0" * 64, catalog_path=str(tmp_path / "catalog.yaml"))
+
+
+def test_renames_and_adoptions_read_back_the_same(tmp_path):
+    plan = moving(tmp_path)
+    assert [c.label for c in plan.changes] == ["adopt product 77 as CAP", "rename product OLD -> TEE"]
+    path = tmp_path / "plan.json"
+    save_plan(plan, path)
+    read = saved_plan(path)
+    assert read is not None and replace(read, catalog_path=plan.catalog_path) == plan
+    assert set(plan.fingerprints) == {
+        "product:CAP",
+        "product:OLD",
+        "product:TEE",
+        "product@77",
+        "product@1000000010",
+    }
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda c: c.pop("source"), "change 1 (adopt product CAP) needs source"),
+        (lambda c: c.update(source=""), "change 1 (adopt product CAP) needs source"),
+        (lambda c: c.update(op="update"), "change 1 (update product CAP) takes no source"),
+        (lambda c: c.update(after=None), "change 1 (adopt product CAP) needs after"),
+    ],
+)
+def test_a_move_without_its_source_or_states_is_refused(tmp_path, edit, reason):
+    path = tmp_path / "plan.json"
+    save_plan(moving(tmp_path), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data["changes"][0])
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(PlanError, match=re.escape(reason)):
         saved_plan(path)
 
 
@@ -140,3 +194,12 @@ def test_the_first_difference_from_a_fresh_plan_is_named(tmp_path, tamper, diffe
     fresh = sample(tmp_path)
     assert first_difference(fresh, fresh) is None
     assert first_difference(tamper(fresh), fresh) == difference
+
+
+def test_a_move_of_another_resource_is_named_as_the_difference(tmp_path):
+    fresh = moving(tmp_path)
+    tampered = replace(fresh, changes=(replace(fresh.changes[0], source="78"), *fresh.changes[1:]))
+    assert first_difference(tampered, fresh) == (
+        "change 1 (adopt product 78 as CAP) is not what the catalog plans"
+        " (adopt product 77 as CAP; it moves 77, not 78)"
+    )

@@ -56,9 +56,15 @@ COUPON = {
     "value_off": None,
     "product": [{"product_id": "0"}],
 }
-LISTED_COUPON = {key: value for key, value in COUPON.items() if key != "product"} | {"percentage_off": "0.05"}
-"""list_coupons items have no product links and a fractional percentage: the engine reads the detail."""
-CATALOG = "products:\n  OP-T: {name: OPTION TEST, price: 100.00}\n  NEW: {name: New, price: 1.00}\n"
+LISTED_COUPON = {key: value for key, value in COUPON.items() if key != "product"} | {
+    "percentage_off": "0.05",
+    "type": "product",
+}
+"""list_coupons items have no product links: the engine reads the detail of a product coupon it compares."""
+CATALOG = (
+    "products:\n  OP-T: {name: OPTION TEST, price: 100.00}\n  NEW: {name: New, price: 1.00}\n"
+    "coupons:\n  SALE5: {type: sale, expires: 2030-12-31, percent_off: 5}\n"
+)
 WRITES = ("create_", "update_", "delete_")
 
 

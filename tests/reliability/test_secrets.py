@@ -57,7 +57,7 @@ def leaks(texts: dict[str, str], *secrets: str) -> list[str]:
 
 def test_no_command_writes_a_secret(make_sandbox, cli, write, tmp_path, monkeypatch):
     sandbox = make_sandbox(seed="demo", username=USER, password=PASSWORD)
-    sandbox.faults = Faults(fault_rate=0.15, seed=4, kinds=ALL_FAULTS, slow_ms=500)
+    sandbox.faults = Faults(fault_rate=0.15, seed=3, kinds=ALL_FAULTS, slow_ms=500)
     monkeypatch.setenv("TWOCHECKOUT_USERNAME", USER)
     monkeypatch.setenv("TWOCHECKOUT_PASSWORD", PASSWORD)
     path, log = write(CATALOG), str(tmp_path / "requests.log")

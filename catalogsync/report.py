@@ -1,73 +1,11 @@
-"""The terminal side of the CLI: output streams and colour, confirmation, signals, the apply report."""
+"""The apply report: as text for the terminal (summarised at scale) and as JSON for CI artifacts."""
 
 from __future__ import annotations
 
 import json
-import signal
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TextIO
 
-from catalogsync.errors import CatalogsyncError
 from catalogsync.execute import STATUSES, ApplyReport, Outcome
 from catalogsync.render import grouped
-
-
-class Console:
-    """Where output goes: results on stdout, diagnostics on stderr, colour only on a TTY without NO_COLOR."""
-
-    def __init__(self, verbosity: int, colour: bool) -> None:
-        self.verbosity, self.colour = verbosity, colour
-
-    @property
-    def chatty(self) -> bool:
-        """Whether progress may be shown (not with --quiet)."""
-        return self.verbosity >= 0
-
-    def out(self, text: str, stream: TextIO | None = None) -> None:
-        (stream or sys.stdout).write(text)
-        (stream or sys.stdout).flush()
-
-    def info(self, text: str) -> None:
-        if self.verbosity >= 0:
-            print(text, file=sys.stderr)
-
-    def debug(self, text: str) -> None:
-        if self.verbosity > 0:
-            print(text, file=sys.stderr)
-
-    def error(self, text: str) -> None:
-        print(f"Error: {text}", file=sys.stderr)
-
-
-def confirm(console: Console) -> bool:
-    if not sys.stdin.isatty():
-        raise CatalogsyncError("refusing to apply without --yes: stdin is not a terminal")
-    console.out("Apply these changes? Only 'yes' is accepted: ")
-    return sys.stdin.readline().strip() == "yes"
-
-
-@contextmanager
-def stop_on_signals() -> Iterator[threading.Event]:
-    """Ctrl-C or SIGTERM: start no new call, let calls in flight finish, then report."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def handle(signum: int, frame: object) -> None:
-        stop.set()
-        print("\nStopping: waiting for the calls in flight, then reporting.", file=sys.stderr)
-
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
 
 LISTED = 20
 """Up to this many outcomes of a status are listed one by one; more are grouped."""
@@ -109,7 +47,7 @@ def work_done(outcomes: list[Outcome]) -> int:
 
 
 def _outcome(outcome: Outcome) -> str:
-    return f"{outcome.change.op} {outcome.change.kind} {outcome.change.key}"
+    return outcome.change.label
 
 
 def _groups(outcomes: list[Outcome], status: str) -> dict[str, list[str]]:
@@ -138,6 +76,7 @@ def report_json(report: ApplyReport) -> str:
                 "op": o.change.op,
                 "kind": o.change.kind,
                 "key": o.change.key,
+                **({"from": o.change.source} if o.change.source else {}),
                 "status": o.status,
                 "detail": o.detail,
                 "vendor_id": o.vendor_id,

@@ -1,0 +1,120 @@
+"""``apply``: make the account match the catalog, or apply a saved plan only while it is still exact."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from catalogsync.breaker import request_deadline, unanswered
+from catalogsync.commands.account import build_plan, check_account, read_live
+from catalogsync.commands.inputs import read_catalog_input
+from catalogsync.console import Console, confirm, stop_on_signals
+from catalogsync.errors import CatalogsyncError, SettingsError, StalePlanError
+from catalogsync.execute import ApplyReport, Outcome, execute
+from catalogsync.inflight import Journal, journal_path, wait_for_settled
+from catalogsync.live import LiveState
+from catalogsync.outputs import check_output, write_whole
+from catalogsync.plan import Plan, check_safety
+from catalogsync.progress import progress
+from catalogsync.reading import what_to_read
+from catalogsync.render import render_text
+from catalogsync.report import LISTED, format_report, report_json, work_done
+from catalogsync.saved import first_difference, saved_plan, stale_reasons
+from catalogsync.selection import Selection
+from catalogsync.settings import open_client
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    check_output("--report", args.report)
+    saved = saved_plan(args.target)
+    if saved and (args.only or args.exclude):
+        raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
+    selection = Selection.parse(*saved.selection) if saved else Selection.parse(args.only, args.exclude)
+    catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
+    if saved:
+        _check_saved_catalog(catalog_path, given=bool(args.catalog))
+    catalog, source = read_catalog_input(
+        catalog_path, expected_sha256=saved.catalog_sha256 if saved else None
+    )
+    with open_client(args) as (client, address):
+        check_account(catalog, client, address)
+        journal = Journal(journal_path(address), request_deadline(client))
+        wait_for_settled(journal.path, console.info)
+        settled = True
+        try:
+            live = read_live(client, address, console, what_to_read(catalog, selection))
+            plan = build_plan(catalog, source.digest, catalog_path, live, selection)
+            if saved:
+                _refuse_unless_the_same(saved, plan, live)
+            if not plan.empty or not saved:
+                console.out(_shown_before_apply(plan, args, console, unattended=bool(saved) or args.yes))
+            check_safety(plan, catalog.settings.safety, force=args.force)
+            if plan.empty:
+                if saved:
+                    console.out("No changes. The account matches the catalog.\n")
+                return 0
+            if not saved and not args.yes and not confirm(console):
+                console.info("Apply cancelled; nothing was changed.")
+                return 1
+            settled = False
+            report = _execute(plan, live, client, console, journal)
+            settled = not any(o.status == "failed" and unanswered(o.cause) for o in report.outcomes)
+        finally:
+            if (
+                settled
+            ):  # else a write without an answer may still be in flight: its journal expires by itself
+                journal.close()
+    if args.report:
+        write_whole(args.report, report_json(report))
+        console.info(f"Report written to {args.report}")
+    console.out("\n" + format_report(report, full=console.verbosity > 0))
+    return 0 if report.ok else 1
+
+
+def _check_saved_catalog(path: str, *, given: bool) -> None:
+    """The catalog a saved plan records is there (its bytes are checked as they are read)."""
+    if not given and not Path(path).exists():
+        raise SettingsError(
+            f"the plan's catalog {path} (recorded relative to the plan) is not found:"
+            " give it with --catalog CATALOG"
+        )
+
+
+def _refuse_unless_the_same(saved: Plan, fresh: Plan, live: LiveState) -> None:
+    """A saved plan applies only while it is exactly what the catalog plans against the account now."""
+    reasons = stale_reasons(saved, live) or [first_difference(saved, fresh) or ""]
+    if any(reasons):
+        raise StalePlanError("saved plan refused: " + "; ".join(reasons) + ". Plan again.")
+
+
+def _shown_before_apply(plan: Plan, args: argparse.Namespace, console: Console, *, unattended: bool) -> str:
+    """Every change in full before the question; unattended (--yes, or a reviewed saved plan) a summary of a
+    large plan (the changes in full with -v; every outcome is in --report)."""
+    verbose = console.verbosity > 0
+    return render_text(
+        plan,
+        colour=console.colour,
+        show_unmanaged=args.show_unmanaged or verbose,
+        brief=unattended and not verbose and len(plan.changes) > LISTED,
+    )
+
+
+def _execute(plan: Plan, live: LiveState, client: Any, console: Console, journal: Journal) -> ApplyReport:
+    """Apply with progress on stderr; Ctrl-C or SIGTERM stop it cleanly."""
+    outcomes: list[Outcome] = []
+
+    counter = progress(
+        sys.stderr, "Applying", lambda: work_done(outcomes), total=len(plan.changes), enabled=console.chatty
+    )
+    with stop_on_signals() as stop, counter:
+        return execute(
+            plan,
+            live,
+            client,
+            parallelism=client.parallelism,
+            stop=stop,
+            on_outcome=outcomes.append,
+            on_write=journal.record,
+        )
