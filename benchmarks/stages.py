@@ -1,4 +1,4 @@
-"""The measured stages, each run in a fresh process through the engine's public functions.
+"""The measured stages, each run in a fresh process through the functions the commands use.
 
 A stage reports its wall time, the requests its client issued, the process CPU time of loading the catalog
 and of diff + make_plan (no HTTP runs meanwhile, so process time is the main thread's), the CPU time of
@@ -22,19 +22,22 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from benchmarks.sandbox_process import USER
 from catalogsync.api import Client
-from catalogsync.catalogfile.loader import load
+from catalogsync.commands.account import read_live
+from catalogsync.commands.inputs import read_catalog_input
+from catalogsync.console import Console
 from catalogsync.execute import execute
-from catalogsync.fetch import fetch
 from catalogsync.kinds import BY_NAME, KINDS
-from catalogsync.plan import catalog_digest, make_plan
+from catalogsync.plan import make_plan
 from catalogsync.reading import what_to_read
 from catalogsync.render import render_text
 from catalogsync.selection import Selection
+
+QUIET = Console(-1, colour=False)
+"""No progress lines: the stages read the catalog and the account through the command line's own functions."""
 
 
 @dataclass
@@ -66,11 +69,11 @@ def plan_or_apply(url: str, catalog: str, parallelism: int, apply: bool) -> Resu
     started = time.perf_counter()
     with Client(url, USER, USER, parallelism=parallelism) as client:
         cpu = time.process_time()
-        desired = load(catalog)
-        digest = catalog_digest(Path(catalog).read_bytes())
+        desired, source = read_catalog_input(catalog)
+        digest = source.digest
         result.cpu_load = time.process_time() - cpu
         cpu, wall = time.process_time(), time.perf_counter()
-        live = fetch(client, base_url=client.base_url, reading=what_to_read(desired, Selection()))
+        live = read_live(client, client.base_url, QUIET, what_to_read(desired, Selection()))
         result.cpu_fetch, result.fetch_wall = time.process_time() - cpu, time.perf_counter() - wall
         result.cpu_decode = decoding()
         result.cpu_fetch -= result.cpu_decode

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from catalogsync.catalog import Catalog
 from catalogsync.kinds import KINDS, AnyKind
 from catalogsync.live import LiveState, links
+from catalogsync.shown import shown
 
 Op = Literal["create", "update", "delete", "rename", "adopt"]
 MOVES = ("rename", "adopt")
@@ -50,10 +51,10 @@ class Change:
     def label(self) -> str:
         """``update product TEE``, ``rename product OLD -> NEW``, ``adopt product 4635212971 as NEW``."""
         if self.op == "rename":
-            return f"rename {self.kind} {self.source} -> {self.key}"
+            return f"rename {self.kind} {shown(self.source or '')} -> {shown(self.key)}"
         if self.op == "adopt":
-            return f"adopt {self.kind} {self.source} as {self.key}"
-        return f"{self.op} {self.kind} {self.key}"
+            return f"adopt {self.kind} {self.source} as {shown(self.key)}"
+        return f"{self.op} {self.kind} {shown(self.key)}"
 
     def as_tuple(self) -> tuple[str, str, str]:
         return (self.op, self.kind, self.key)

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from catalogsync.catalog import Adopt, Catalog
 from catalogsync.kinds import BY_NAME, KINDS
-from catalogsync.live import LiveState
+from catalogsync.live import LiveState, Stray
 from catalogsync.moves import ADOPTABLE, Move, rekeyed
 
 
@@ -59,6 +59,10 @@ def exported(live: LiveState) -> tuple[Catalog, list[str]]:
     return catalog, header
 
 
+SLUG_LENGTH = 40
+"""Longest suggested key: a code to read and type, far below what the API reads back in a URL."""
+
+
 def suggested_adoptions(live: LiveState) -> list[Move]:
     """Each resource without a key adopted under a key from its name (upper-case words joined by ``-``) that
     no live resource holds and no other suggestion takes: ``API product`` -> ``API-PRODUCT``, ``...-2``."""
@@ -66,8 +70,9 @@ def suggested_adoptions(live: LiveState) -> list[Move]:
     for kind in KINDS:
         if kind.name not in ADOPTABLE:
             continue
-        taken = set(live.resources.get(kind.name, {})) | {s.label for s in live.strays if s.kind == kind.name}
-        for stray in live.strays:
+        shared = {s.label for s in live.strays if s.kind == kind.name and s.reason == "duplicate"}
+        taken = set(live.resources.get(kind.name, {})) | shared
+        for stray in sorted(live.strays, key=_oldest_first):
             if stray.kind == kind.name and stray.reason == "no key" and stray.obj is not None:
                 key = _unique(_slug(stray.label) or kind.name.upper(), taken)
                 taken.add(key)
@@ -75,10 +80,20 @@ def suggested_adoptions(live: LiveState) -> list[Move]:
     return moves
 
 
+def _oldest_first(stray: Stray) -> tuple[int, str]:
+    """Vendor ids grow with time: the oldest resource gets a name's first suggestion, whatever came later."""
+    return (int(stray.id), stray.id) if stray.id.isdigit() else (0, stray.id)
+
+
 def _slug(name: str) -> str:
-    """``API product`` -> ``API-PRODUCT``, ``Café crème`` -> ``CAFE-CREME``: ASCII letters and digits."""
+    """``API product`` -> ``API-PRODUCT``, ``Café crème`` -> ``CAFE-CREME``: ASCII letters and digits, at most
+    :data:`SLUG_LENGTH` characters (cut between words where it can be)."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[A-Z0-9]+", plain.upper()))
+    slug = "-".join(re.findall(r"[A-Z0-9]+", plain.upper()))
+    if len(slug) <= SLUG_LENGTH:
+        return slug
+    cut = slug[:SLUG_LENGTH]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
 
 
 def _unique(key: str, taken: set[str]) -> str:

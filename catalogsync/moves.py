@@ -87,9 +87,11 @@ def _rename(kind: AnyKind, key: str, previous: list[str], live: LiveState) -> li
         return []
     what = f"{kind.name} {key}"
     if held(key):
+        olds = " and ".join(old)
+        label = f"{kind.key_label}s" if len(old) > 1 else kind.key_label
         reason = (
-            f"both {what} and its previous {kind.key_label} {old[0]} are live: delete or rename one of them"
-            f" in the account, or take {old[0]} out of previous_keys"
+            f"both {what} and its previous {label} {olds} are live: delete or rename one of them"
+            f" in the account, or take {olds} out of previous_keys"
         )
         return [Refusal(kind.name, key, reason)]
     if len(old) > 1:

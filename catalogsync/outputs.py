@@ -8,18 +8,36 @@ import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from catalogsync.catalogfile.sources import part_names
+from catalogsync.catalogfile.sources import is_part_of, part_names
 from catalogsync.errors import SettingsError
 
 
-def check_output(flag: str, path: str | None) -> None:
-    """Refuse, before anything is read or written, an output path that cannot be written as a file."""
+def check_output(flag: str, path: str | None, inputs: Collection[str | Path | None] = ()) -> None:
+    """Refuse, before anything is read or written, an output path that cannot be written as a file, that is
+    not a regular file (a device, a pipe), or that would overwrite what the command reads (``inputs``: the
+    catalog file or folder, a saved plan, the sandbox's database)."""
     if path is None:
         return
     target = Path(path)
     if target.is_dir():
         raise SettingsError(f"{flag} {path}: is a folder; name a file in it")
+    if target.exists() and not target.is_file():
+        raise SettingsError(f"{flag} {path}: is not a regular file; name a file to write")
+    for source in (Path(i) for i in inputs if i is not None):
+        if _same(target, source) or (source.is_dir() and is_part_of(source, target)):
+            what = "inside the catalog folder" if source.is_dir() else "the file"
+            raise SettingsError(
+                f"{flag} {path}: {what} {source}, which this command reads: write it elsewhere"
+            )
     _check_parent(flag, path)
+
+
+def _same(target: Path, source: Path) -> bool:
+    """Whether two paths name one file (also through links and ``..``)."""
+    try:
+        return target.exists() and source.exists() and target.samefile(source)
+    except OSError:
+        return False
 
 
 def _check_parent(flag: str, path: str) -> None:
@@ -71,7 +89,19 @@ def write_whole(path: str, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
+        os.chmod(temporary, _mode_of(target))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(target: Path) -> int:
+    """The permissions a written file gets: those of the file it replaces, else what the umask allows (a
+    temporary file is private, 0600, whatever the umask)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -10,6 +10,7 @@ from typing import Any
 
 from catalogsync.diff import MOVES, Change
 from catalogsync.plan import FORMAT_VERSION, Plan
+from catalogsync.shown import counted, shown
 
 MARKDOWN_LIMIT = 60_000
 EXAMPLES = 3
@@ -41,7 +42,7 @@ class Row:
     @property
     def headline(self) -> str:
         """What follows the symbol: ``product TEE``; a move names what it moves (``rename product A -> B``)"""
-        return self.label if self.op in MOVES else f"{self.kind} {self.key}"
+        return self.label if self.op in MOVES else f"{self.kind} {shown(self.key)}"
 
 
 def rows(plan: Plan) -> list[Row]:
@@ -63,23 +64,21 @@ def summary(plan: Plan) -> str:
 def risk(change: Change) -> str | None:
     """Why a reviewer should look twice at this change, if at all."""
     if change.op == "delete":
-        return f"deletes {change.kind} {change.key}"
+        return f"deletes {change.kind} {shown(change.key)}"
     if change.op not in ("update", *MOVES):
         return None
     paths = {f.path: f for f in change.fields}
     if "price" in paths:
-        return (
-            f"changes the price of {change.key}: {_value(paths['price'].old)} -> {_value(paths['price'].new)}"
-        )
+        price = paths["price"]
+        return f"changes the price of {shown(change.key)}: {_value(price.old)} -> {_value(price.new)}"
     widened = paths.get("all_products")
     if widened and widened.new is True:
-        return f"coupon {change.key} now applies to all products"
+        return f"coupon {shown(change.key)} now applies to all products"
     for name in ("percent_off", "value_off"):
         found = paths.get(name)
         if found and _number(found.new) > _number(found.old):
-            return (
-                f"coupon {change.key} raises its discount ({name} {_value(found.old)} -> {_value(found.new)})"
-            )
+            raised = f"{name} {_value(found.old)} -> {_value(found.new)}"
+            return f"coupon {shown(change.key)} raises its discount ({raised})"
     return None
 
 
@@ -113,7 +112,7 @@ def _value(value: Any) -> str:
 
 
 def _others(plan: Plan) -> list[str]:
-    lines = [f"{u.kind} {u.key}: {u.reason}" for u in plan.unmanaged]
+    lines = [f"{u.kind} {shown(u.key)}: {u.reason}" for u in plan.unmanaged]
     lines += [f"{stray}; left alone (docs/catalog.md, 'Adopting resources')" for stray in plan.strays]
     return lines
 
@@ -123,7 +122,7 @@ def left_alone_groups(plan: Plan) -> dict[tuple[str, str], list[str]]:
     groups: dict[tuple[str, str], list[str]] = {}
     for item in plan.unmanaged:
         reason = "kept: still linked" if item.reason.startswith("not deleted") else item.reason
-        groups.setdefault((item.kind, reason), []).append(item.key)
+        groups.setdefault((item.kind, reason), []).append(shown(item.key))
     for stray in plan.strays:
         reason = "sharing a key with another" if stray.reason == "duplicate" else "without a key"
         groups.setdefault((stray.kind, reason), []).append(
@@ -138,11 +137,6 @@ def grouped(label: str, names: list[str]) -> str:
     if len(names) > EXAMPLES:
         shown += f" and {len(names) - EXAMPLES:,} more"
     return f"{label}: {shown}"
-
-
-def counted(count: int, kind: str, what: str = "") -> str:
-    """``1 product``, ``2,100 products not in the catalog``."""
-    return f"{count:,} {kind}{'' if count == 1 else 's'}" + (f" {what}" if what else "")
 
 
 def _left_alone_text(plan: Plan, *, full: bool) -> list[str]:
@@ -184,7 +178,7 @@ def _brief_changes(plan: Plan, paint: Any) -> list[str]:
     """Changes counted by operation and kind, with the first few keys, then every risky change."""
     by_group: dict[tuple[str, str], list[str]] = {}
     for change in plan.changes:
-        by_group.setdefault((change.op, change.kind), []).append(change.key)
+        by_group.setdefault((change.op, change.kind), []).append(shown(change.key))
     lines = [
         paint(op, f"{SYMBOLS[op]} {grouped(f'{op} {counted(len(keys), kind)}', keys)}")
         for (op, kind), keys in by_group.items()

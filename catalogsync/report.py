@@ -6,6 +6,7 @@ import json
 
 from catalogsync.execute import STATUSES, ApplyReport, Outcome
 from catalogsync.render import grouped
+from catalogsync.shown import shown
 
 LISTED = 20
 """Up to this many outcomes of a status are listed one by one; more are grouped."""
@@ -55,7 +56,7 @@ def _groups(outcomes: list[Outcome], status: str) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for o in outcomes:
         label = f"{o.change.op} {o.change.kind}" if status == "applied" else o.detail or "skipped"
-        groups.setdefault(label, []).append(o.change.key if status == "applied" else _outcome(o))
+        groups.setdefault(label, []).append(shown(o.change.key) if status == "applied" else _outcome(o))
     return groups
 
 

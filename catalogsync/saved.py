@@ -50,20 +50,19 @@ def saved_plan(path: str | Path) -> Plan | None:
     """The plan saved in ``path``, or None when the file is not a saved plan (a catalog is YAML).
 
     A JSON object with a ``format_version`` that is not a well-formed plan is refused with one line naming
-    what is wrong; the catalog path it holds is resolved against the plan's folder.
+    what is wrong, and so is a ``.json`` file that is no plan at all (an empty or cut-short artifact must not
+    apply as an empty catalog); the catalog path it holds is resolved against the plan's folder.
     """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        if is_saved_plan(text.encode()):  # a plan, cut short or garbled
-            where = f" ({error})" if isinstance(error, ValueError) else ""
-            raise PlanError(f"{path}: a damaged plan file, not valid JSON{where}: plan again") from None
-        return None
+    data = _parsed(path, text)
     if not isinstance(data, dict) or "format_version" not in data:
+        if Path(path).suffix.lower() == ".json":
+            raise PlanError(
+                f"{path}: a damaged plan file (empty, cut short, or not a saved plan): plan again"
+            )
         return None
     if data["format_version"] != SAVED_FORMAT:
         raise PlanError(
@@ -74,6 +73,17 @@ def saved_plan(path: str | Path) -> Plan | None:
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise PlanError(f"{path}: not a readable catalogsync plan: {_reason(error)}") from None
     return replace(plan, catalog_path=str(Path(path).parent / plan.catalog_path))
+
+
+def _parsed(path: str | Path, text: str) -> Any:
+    """The JSON of a file, or None when it is not JSON (a catalog); a plan cut short or garbled is refused."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as error:
+        if is_saved_plan(text.encode()) or Path(path).suffix.lower() == ".json":
+            where = f" ({error})" if isinstance(error, ValueError) else ""
+            raise PlanError(f"{path}: a damaged plan file, not valid JSON{where}: plan again") from None
+        return None
 
 
 def _plan(data: dict[str, Any]) -> Plan:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from catalogsync.errors import SettingsError
-from catalogsync.outputs import check_output
 
 DEFAULT_API_URL = "https://www.2checkout.com/api"
 DEFAULT_SANDBOX_DB = ".catalogsync/sandbox.sqlite3"
@@ -110,6 +109,11 @@ def resolve(args: argparse.Namespace, base_url: str | None = None) -> Connection
     return Connection(url.rstrip("/"), username, password, args.timeout, args.parallelism, args.log_file)
 
 
+def _read_by(args: argparse.Namespace) -> list[str | None]:
+    """The files a command reads besides the sandbox's database (a log file must not overwrite them)."""
+    return [getattr(args, name, None) for name in ("catalog", "target")]
+
+
 def sandbox_path(args: argparse.Namespace) -> Path | None:
     """The embedded sandbox's database the flags ask for, or None for a real account."""
     if getattr(args, "sandbox_db", None):
@@ -140,8 +144,9 @@ def open_client(args: argparse.Namespace) -> Iterator[Opened]:
     plan saved against it applies to it and its export is the same from one run to the next.
     """
     from catalogsync.api import Client
+    from catalogsync.outputs import check_output
 
-    check_output("--log-file", args.log_file)
+    check_output("--log-file", args.log_file, [sandbox_path(args), *_read_by(args)])
     with _maybe_sandbox(args) as sandbox_url:
         if sandbox_url:
             args.username, args.password = SANDBOX_USER, SANDBOX_USER
@@ -175,6 +180,8 @@ def _maybe_sandbox(args: argparse.Namespace) -> Iterator[str | None]:
         check_database(path)
     except ValueError as error:
         raise SettingsError(f"--sandbox-db {path}: {error}") from None
+    if getattr(args, "sandbox_db", None) and not path.parent.is_dir():  # only the default folder is made
+        raise SettingsError(f"--sandbox-db {path}: the folder {path.parent} does not exist; create it first")
     path.parent.mkdir(parents=True, exist_ok=True)
     with Sandbox(path, dialect=args.sandbox_dialect, seed="demo") as sandbox:
         yield str(sandbox.url)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from catalogsync.catalog import Catalog
 from catalogsync.catalogfile.yamlmarks import Path
-from catalogsync.kinds import BY_NAME, BY_SECTION, KINDS, Coupon, Product
+from catalogsync.kinds import BY_NAME, BY_SECTION, KINDS, AnyKind, Coupon, Product
 
 MAX_KEY_IN_URL = 4000
 """Longest key, once URL-encoded: keys are read back in the query string of GETs (``detail_coupon``,
@@ -97,6 +97,18 @@ def _previous_keys(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Ite
                     yield Finding(path, f"the previous key {old!r} is claimed {where}")
                 else:
                     claimed[old] = key
+                    yield from _protection_kept(catalog, kind, key, old, path)
+
+
+def _protection_kept(catalog: Catalog, kind: AnyKind, key: str, old: str, path: Path) -> Iterator[Finding]:
+    """A protected key renamed keeps its protection only when the new key is protected too."""
+    protected = catalog.settings.protected.for_section(kind.section)
+    if old in protected and key not in protected:
+        yield Finding(
+            path,
+            f"{old!r} is protected (settings.protected.{kind.section}): protect {key!r} too, or the renamed"
+            f" {kind.name} is no longer protected",
+        )
 
 
 def _adoptions(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from catalogsync.breaker import request_deadline, unanswered
 from catalogsync.commands.account import build_plan, check_account, read_live
 from catalogsync.commands.inputs import read_catalog_input
 from catalogsync.console import Console, confirm, stop_on_signals
-from catalogsync.errors import CatalogsyncError, SettingsError, StalePlanError
+from catalogsync.errors import CatalogsyncError, PlanError, SettingsError, StalePlanError
 from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.inflight import Journal, journal_path, wait_for_settled
 from catalogsync.live import LiveState
@@ -23,11 +23,11 @@ from catalogsync.render import render_text
 from catalogsync.report import LISTED, format_report, report_json, work_done
 from catalogsync.saved import first_difference, saved_plan, stale_reasons
 from catalogsync.selection import Selection
-from catalogsync.settings import open_client
+from catalogsync.settings import open_client, sandbox_path
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    check_output("--report", args.report)
+    check_output("--report", args.report, [args.target, args.catalog, sandbox_path(args)])
     saved = saved_plan(args.target)
     if saved and (args.only or args.exclude):
         raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         settled = True
         try:
             live = read_live(client, address, console, what_to_read(catalog, selection))
-            plan = build_plan(catalog, source.digest, catalog_path, live, selection)
+            plan = _replanned(saved, catalog, source.digest, catalog_path, live, selection)
             if saved:
                 _refuse_unless_the_same(saved, plan, live)
             if not plan.empty or not saved:
@@ -71,6 +71,19 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.info(f"Report written to {args.report}")
     console.out("\n" + format_report(report, full=console.verbosity > 0))
     return 0 if report.ok else 1
+
+
+def _replanned(
+    saved: Plan | None, catalog: Any, digest: str, catalog_path: str, live: LiveState, selection: Selection
+) -> Plan:
+    """The plan now; for a saved plan, a plan that cannot be made any more is stale (exit 4): the catalog is
+    the same (its hash was checked), so the account changed since (a key a rename needs came to be taken)."""
+    try:
+        return build_plan(catalog, digest, catalog_path, live, selection)
+    except PlanError as error:
+        if saved is None:
+            raise
+        raise StalePlanError(f"saved plan refused: the account changed since it was made: {error}") from None
 
 
 def _check_saved_catalog(path: str, *, given: bool) -> None:

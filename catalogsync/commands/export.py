@@ -9,7 +9,7 @@ from catalogsync.commands.account import read_live
 from catalogsync.console import Console
 from catalogsync.export import exported
 from catalogsync.outputs import check_folder_output, check_output, is_folder, write_folder, write_whole
-from catalogsync.settings import open_client
+from catalogsync.settings import open_client, sandbox_path
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -17,7 +17,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if folder:
         check_folder_output("-o", args.output, PARTS)
     else:
-        check_output("-o", args.output)
+        check_output("-o", args.output, [sandbox_path(args)])
     with open_client(args) as (client, address):
         catalog, header = exported(read_live(client, address, console))
     if folder:

@@ -4,32 +4,25 @@ from __future__ import annotations
 
 import argparse
 
-from catalogsync.catalogfile.sources import is_part_of
 from catalogsync.commands.account import build_plan, check_account, read_live
 from catalogsync.commands.inputs import read_catalog_input
 from catalogsync.console import Console
-from catalogsync.errors import SettingsError
 from catalogsync.outputs import check_output
 from catalogsync.plan import check_safety
 from catalogsync.reading import what_to_read
 from catalogsync.render import render
 from catalogsync.saved import save_plan
 from catalogsync.selection import Selection
-from catalogsync.settings import open_client
+from catalogsync.settings import open_client, sandbox_path
 
 EXIT_CHANGES = 2
 """``--detailed-exitcode``: the plan has changes."""
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    check_output("--out", args.out)
+    check_output("--out", args.out, [args.catalog, sandbox_path(args)])
     selection = Selection.parse(args.only, args.exclude)
     catalog, source = read_catalog_input(args.catalog)
-    if args.out and source.folder and is_part_of(args.catalog, args.out):
-        raise SettingsError(
-            f"--out {args.out}: inside the catalog folder {args.catalog}, where every *.yaml / *.yml file is"
-            " a part of the catalog: save the plan outside it (plan.json)"
-        )
     with open_client(args) as (client, address):
         check_account(catalog, client, address)
         live = read_live(client, address, console, what_to_read(catalog, selection))

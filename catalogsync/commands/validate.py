@@ -7,6 +7,8 @@ import argparse
 from catalogsync.commands.inputs import read_catalog_input
 from catalogsync.console import Console
 from catalogsync.errors import CatalogError, SettingsError
+from catalogsync.kinds import KINDS
+from catalogsync.shown import counted
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -18,7 +20,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             console.error(str(error))
             invalid += 1
             continue
-        counts = ", ".join(f"{len(catalog.section(s))} {s}" for s in ("options", "products", "coupons"))
-        files = f"{len(source.parts)} file{'s' if len(source.parts) != 1 else ''}; " if source.folder else ""
+        counts = ", ".join(counted(len(catalog.section(kind.section)), kind.name) for kind in KINDS)
+        files = f"{counted(len(source.parts), 'file')}; " if source.folder else ""
         console.out(f"{path}: valid ({files}{counts})\n")
     return 1 if invalid else 0

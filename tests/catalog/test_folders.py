@@ -181,3 +181,15 @@ def test_the_digest_tells_moved_bytes_apart(tmp_path: Path) -> None:
 def test_the_empty_catalog_has_an_empty_settings_part() -> None:
     files = dump_folder(Catalog())
     assert load_parts([Part(name, text.encode()) for name, text in files.items()]) == Catalog()
+
+
+def test_a_part_that_is_not_a_regular_file_is_refused_without_reading_it(tmp_path) -> None:
+    """A pipe named *.yaml would block the read forever."""
+    (tmp_path / "a.yaml").write_text("products: {A: {name: a, price: 1}}\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    with pytest.raises(CatalogError) as raised:
+        read_catalog(str(tmp_path))
+    assert (
+        str(raised.value).splitlines()[1].strip()
+        == f"{tmp_path}/pipe.yaml:1:1: not a regular file (a pipe or a device?)"
+    )

@@ -73,3 +73,22 @@ def test_adopt_entries_are_vendor_ids_of_products(adopt: str, expected: str) -> 
     text = f"products:\n  A: {{name: A, price: 1}}\nadopt:\n  {adopt}\n"
     ((line, _, path, message),) = problems(text)
     assert line == 4 and path.startswith("adopt.") and expected in message, message
+
+
+def test_a_protected_key_renamed_keeps_its_protection_only_when_the_new_key_is_protected() -> None:
+    text = """\
+        settings:
+          protected: {products: [LW-500]}
+        products:
+          LW-NEW: {name: Lead weights, price: 25, previous_keys: [LW-500]}
+        """
+    assert problems(text) == [
+        (
+            4,
+            59,
+            "products.LW-NEW.previous_keys[0]",
+            "'LW-500' is protected (settings.protected.products): protect 'LW-NEW' too, or the renamed product"
+            " is no longer protected",
+        )
+    ]
+    valid(text.replace("[LW-500]}\n        products", "[LW-500, LW-NEW]}\n        products"))

@@ -89,3 +89,8 @@ def test_errors_found_after_parsing_show_the_commands_usage(capsys):
     err = capsys.readouterr().err
     assert err.startswith("usage: catalogsync plan ")
     assert "catalogsync plan: error: -q and -v ask for less and more output" in err
+
+
+def test_validate_counts_in_words(cli, write):
+    path = write("options:\n  Size: {values: [{name: S, surcharge: 0}]}\nproducts:\n  P: {name: p, price: 1}\n")
+    assert cli(None, "validate", path).out == f"{path}: valid (1 option, 1 product, 0 coupons)\n"

@@ -15,6 +15,7 @@ CATALOG = "products:\n  NEW-1: {name: New, price: 3.00}\n"
 
 
 def test_state_persists_in_the_named_database(cli, write, tmp_path):
+    (tmp_path / "state").mkdir()
     db = str(tmp_path / "state" / "sandbox.sqlite3")
     path = write(CATALOG)
     assert cli(None, "plan", path, "--sandbox-db", db, "--detailed-exitcode").code == 2

@@ -118,3 +118,48 @@ def test_an_untouched_plan_applies(sandbox, cli, saved):
     applied = cli(sandbox, "apply", str(saved))
     assert applied.code == 0, applied.err
     assert "Apply complete: 2 applied" in applied.out
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"{}", b'{\n  "', b"[]", b"null\n", b"products: {}\n"],
+    ids=["empty", "empty object", "cut at 5 bytes", "a list", "null", "a catalog named .json"],
+)
+def test_a_damaged_or_empty_plan_artifact_never_applies_as_an_empty_catalog(sandbox, cli, saved, damage):
+    """In CI an artifact lost or cut short must fail, not report "No changes"."""
+    saved.write_bytes(damage)
+    sandbox.reset_stats()
+    result = cli(sandbox, "apply", str(saved))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith(f"Error: {saved}: a damaged plan file"), result.err
+    assert result.err.count("\n") == 1
+    assert sandbox.stats()["requests"] == 0
+
+
+ADOPTION = """
+adopt:
+  products: {API-PRODUCT: "4635212971"}
+products:
+  API-PRODUCT: {name: API product, price: 10.00}
+"""
+RENAME = """
+products:
+  OP-T-2027: {previous_keys: [OP-T], name: OPTION TEST, price: 100.00}
+"""
+
+
+@pytest.mark.parametrize(("catalog", "taken"), [(ADOPTION, "API-PRODUCT"), (RENAME, "OP-T-2027")])
+def test_a_saved_move_whose_key_was_taken_since_is_stale_exit_4(
+    sandbox, cli, write, tmp_path, catalog, taken
+):
+    """The catalog is unchanged (its hash is checked), so a move that cannot be planned any more means the
+    account changed: the saved plan is stale (exit 4, as ci.md says), not a failure, and nothing is written."""
+    path, plan = write(catalog), tmp_path / "plan.json"
+    assert cli(sandbox, "plan", path, "--out", str(plan)).code == 0
+    squatter = write(f"products:\n  {taken}: {{name: squatter, price: 1.00}}\n", "squat.yaml")
+    assert cli(sandbox, "apply", squatter, "--yes").code == 0
+    before = cli(sandbox, "export").out
+    result = cli(sandbox, "apply", str(plan))
+    assert result.code == 4, result.err
+    assert result.err.startswith("Error: saved plan refused: the account changed since it was made: ")
+    assert cli(sandbox, "export").out == before

@@ -299,7 +299,8 @@ def test_a_plan_of_renames_and_adoptions_converges_and_keeps_every_id(scenario):
 
 
 def test_export_suggests_unique_keys_from_names_and_adopts_under_them():
-    named = [("1", "API product"), ("2", "API product"), ("3", "¡Hola, café!"), ("4", "  ")]
+    named = [("20", "API product"), ("3", "API product"), ("4", "¡Hola, café!"), ("5", "  "), ("6", "123")]
+    named.append(("7", "word " * 30))
     strays = tuple(
         Stray(
             "product", i, label, "no key", obj=WireObject("", i, Product.live({**TEE, "name": label or "x"}))
@@ -309,25 +310,22 @@ def test_export_suggests_unique_keys_from_names_and_adopts_under_them():
     shared = (keyless("8", "duplicate", "DUP"), keyless("9", "duplicate", "DUP"))
     state = live(catalog(products={"API-PRODUCT": TEE}), strays=(*strays, *shared))
     catalog_out, header = exported(state)
-    assert catalog_out.adopt.products == {
-        "API-PRODUCT-2": "1",
-        "API-PRODUCT-3": "2",
-        "HOLA-CAFE": "3",
-        "PRODUCT": "4",
+    long = "-".join(["WORD"] * 8)  # 39 characters: cut between words at 40
+    assert catalog_out.adopt.products == {  # the oldest (lowest) id gets a name's first free suggestion
+        "API-PRODUCT-2": "3",
+        "API-PRODUCT-3": "20",
+        "HOLA-CAFE": "4",
+        "PRODUCT": "5",
+        "123": "6",  # a name is not a key: only keys (live, or shared) are taken
+        long: "7",
     }
-    assert set(catalog_out.products) == {
-        "API-PRODUCT",
-        "API-PRODUCT-2",
-        "API-PRODUCT-3",
-        "HOLA-CAFE",
-        "PRODUCT",
-    }
+    assert set(catalog_out.products) == {"API-PRODUCT", *catalog_out.adopt.products}
     text = "\n".join(header)
-    assert "Adopts 4 resource(s) without a key" in text
+    assert "Adopts 6 resource(s) without a key" in text
     assert "product id 9 'DUP': shares its key with another live resource" in text
     assert "adopt them by id the same way" in text
     plan = make_plan(catalog_out, state, catalog_sha256="0" * 64, catalog_path="c.yaml")
-    assert [c.op for c in plan.changes] == ["adopt"] * 4
+    assert [c.op for c in plan.changes] == ["adopt"] * 6
 
 
 def test_a_move_is_held_to_the_rules_of_the_update_call_that_makes_it():

@@ -1,0 +1,26 @@
+"""Keys and counts as a reviewer reads them in a plan, a report or a message.
+
+A key is written as it is when every character is printable and it has no surrounding space; otherwise it is
+quoted, with escapes (``"NEW\\nNo changes"``), so that no key read from a catalog or an account can add a line
+to a plan, move the terminal's cursor, colour it or hide itself.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def shown(key: str) -> str:
+    """``key`` as written, or quoted with escapes when it holds anything a reader would not see as text."""
+    if key and key.isprintable() and key.strip() == key:
+        return key
+    return '"' + "".join(_escaped(char) for char in key) + '"'
+
+
+def _escaped(char: str) -> str:
+    return char if char.isprintable() and char not in '"\\' else json.dumps(char)[1:-1]
+
+
+def counted(count: int, kind: str, what: str = "") -> str:
+    """``1 product``, ``2,100 products not in the catalog``."""
+    return f"{count:,} {kind}{'' if count == 1 else 's'}" + (f" {what}" if what else "")
