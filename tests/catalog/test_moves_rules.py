@@ -87,8 +87,8 @@ def test_a_protected_key_renamed_keeps_its_protection_only_when_the_new_key_is_p
             4,
             59,
             "products.LW-NEW.previous_keys[0]",
-            "'LW-500' is protected (settings.protected.products): protect 'LW-NEW' too, or the renamed product"
-            " is no longer protected",
+            "'LW-500' is protected (settings.protected.products): protect 'LW-NEW' too, or the renamed"
+            " product is no longer protected",
         )
     ]
     valid(text.replace("[LW-500]}\n        products", "[LW-500, LW-NEW]}\n        products"))

@@ -92,5 +92,7 @@ def test_errors_found_after_parsing_show_the_commands_usage(capsys):
 
 
 def test_validate_counts_in_words(cli, write):
-    path = write("options:\n  Size: {values: [{name: S, surcharge: 0}]}\nproducts:\n  P: {name: p, price: 1}\n")
+    path = write(
+        "options:\n  Size: {values: [{name: S, surcharge: 0}]}\nproducts:\n  P: {name: p, price: 1}\n"
+    )
     assert cli(None, "validate", path).out == f"{path}: valid (1 option, 1 product, 0 coupons)\n"

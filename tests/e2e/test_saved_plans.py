@@ -153,7 +153,7 @@ def test_a_saved_move_whose_key_was_taken_since_is_stale_exit_4(
     sandbox, cli, write, tmp_path, catalog, taken
 ):
     """The catalog is unchanged (its hash is checked), so a move that cannot be planned any more means the
-    account changed: the saved plan is stale (exit 4, as ci.md says), not a failure, and nothing is written."""
+    account changed: the saved plan is stale (exit 4, as ci.md says), not a failure; nothing is written."""
     path, plan = write(catalog), tmp_path / "plan.json"
     assert cli(sandbox, "plan", path, "--out", str(plan)).code == 0
     squatter = write(f"products:\n  {taken}: {{name: squatter, price: 1.00}}\n", "squat.yaml")
