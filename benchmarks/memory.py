@@ -133,7 +133,7 @@ def _alone(url: str, catalog: str) -> list[str]:
     text = Path(catalog).read_text(encoding="utf-8")
     with Client(url, USER, USER) as client:
         parts: list[tuple[str, Callable[[], Any]]] = [
-            ("the parsed YAML document (data and marks)", lambda: parse(text, catalog)),
+            ("the parsed YAML document (a fast read: no positions)", lambda: parse(text, catalog)),
             *((f"{kind.section}: the list items", kind.resource(client).list_all) for kind in KINDS),
         ]
         return [f"  {label}: {_size_of(make):.1f} MB" for label, make in parts]

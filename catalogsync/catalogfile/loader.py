@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from catalogsync.catalog import Adopt, Catalog, Settings
 from catalogsync.catalogfile.rules import Finding, check
 from catalogsync.catalogfile.sources import Part, read_part
-from catalogsync.catalogfile.yamlmarks import Path, format_path
+from catalogsync.catalogfile.yamlmarks import Path, Unplaced, format_path
 from catalogsync.catalogfile.yamlread import Document, fast_reads, parse
 from catalogsync.errors import CatalogError, Problem
 from catalogsync.kinds import KINDS, AnyKind, Model
@@ -68,17 +68,21 @@ def loads(text: str, filename: str = "<string>") -> Catalog:
 
 
 def _load_texts(texts: Sequence[tuple[str, str]]) -> Catalog:
-    """The fast reader (libyaml) serves valid catalogs; a catalog with any problem is read again by PyYAML,
-    so that every problem is located and worded the same whichever reader is installed."""
+    """The fast reader (libyaml, no positions) serves valid catalogs; a catalog with any problem is read again
+    by PyYAML, with positions, so that every problem is located and worded the same whichever reader is
+    installed. The fast read stops at the first problem that needs a position (:class:`Unplaced`)."""
     if not any(fast_reads(text) for _, text in texts):
-        return _assemble(texts, careful=True)
+        return assemble(texts, careful=True)
     try:
-        return _assemble(texts, careful=False)
-    except CatalogError:
-        return _assemble(texts, careful=True)
+        return assemble(texts, careful=False)
+    except (CatalogError, Unplaced):
+        return assemble(texts, careful=True)
 
 
-def _assemble(texts: Sequence[tuple[str, str]], *, careful: bool) -> Catalog:
+def assemble(texts: Sequence[tuple[str, str]], *, careful: bool) -> Catalog:
+    """The catalog of ``(filename, text)`` parts read by one reader (:func:`~.yamlread.parse`): the careful
+    one raises a CatalogError listing every problem; the fast one may instead raise :class:`Unplaced` at the
+    first problem it would have to locate."""
     documents = [(name, parse(text, name, careful=careful)) for name, text in texts]
     unreadable = [p for _, document in documents if not document.readable for p in document.problems]
     if unreadable:

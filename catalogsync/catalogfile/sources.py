@@ -76,7 +76,8 @@ def is_part_of(folder: str | Path, path: str | Path) -> bool:
 def read_part(path: str | Path) -> bytes:
     """The bytes of one catalog file; a file that cannot be read is a located problem."""
     try:
-        if Path(path).exists() and not Path(path).is_file():
+        target = Path(path)
+        if target.exists() and not target.is_file() and not target.is_dir():  # a read would block
             raise CatalogError([Problem(str(path), 1, 1, "", "not a regular file (a pipe or a device?)")])
         return Path(path).read_bytes()
     except OSError as error:

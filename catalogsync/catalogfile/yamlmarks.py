@@ -35,15 +35,27 @@ class Spot:
 START = Spot(1, 1)
 
 
+class Unplaced(Exception):
+    """A position was asked of a document read without positions: the reader has a problem to report, so
+    the document must be read again carefully (with them)."""
+
+
 @dataclass
 class Marks:
-    """Where each value (and each mapping key) of the document was written."""
+    """Where each value (and each mapping key) of the document was written.
+
+    A fast read keeps none (``kept`` False): most catalogs have no problem to locate, and one that has is read
+    again carefully, so asking such marks for a position raises :class:`Unplaced` rather than guess.
+    """
 
     values: dict[Path, Spot] = field(default_factory=dict)
     keys: dict[Path, Spot] = field(default_factory=dict)
+    kept: bool = True
 
     def value(self, path: Path) -> Spot:
         """The value's position, else that of its nearest written ancestor."""
+        if not self.kept:
+            raise Unplaced(format_path(path))
         for end in range(len(path), -1, -1):
             if path[:end] in self.values:
                 return self.values[path[:end]]

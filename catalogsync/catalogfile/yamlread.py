@@ -51,9 +51,11 @@ class _TooDeep(yaml.composer.ComposerError):
 
 
 class _Limited(Composer):
-    """PyYAML's (recursive) composer with a nesting limit."""
+    """PyYAML's (recursive) composer with a nesting limit, noting whether the document has anchors."""
 
     depth = 0
+    anchored = False
+    """Whether the document names a node (``&name``), which aliases may then use again."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.depth >= MAX_DEPTH:
@@ -64,6 +66,8 @@ class _Limited(Composer):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+            if not self.depth:  # the root: every anchor is known (the document's end forgets them)
+                self.anchored = bool(self.anchors)
 
 
 class _Loader(_Limited, yaml.SafeLoader):
@@ -113,7 +117,8 @@ for _loader in LOADERS:
 
 @dataclass
 class Document:
-    """The parsed file: plain data, positions, problems, and the paths of values that could not be read."""
+    """The parsed file: plain data, positions (a careful read only), problems, and the paths of values that
+    could not be read."""
 
     data: Any
     marks: Marks
@@ -126,7 +131,9 @@ def parse(text: str, filename: str, *, careful: bool = False) -> Document:
     """Read one YAML document; syntax errors leave ``readable`` False with one located problem.
 
     ``careful`` reads with PyYAML's own parser only: its marks and errors are the reference (libyaml places a
-    few marks differently), so a text with any problem is read carefully before it is reported.
+    few marks differently), so a text with any problem is read carefully before it is reported. Only a careful
+    read records the position of every key and value (they are most of the memory a read takes); the problems
+    of either read are located.
     """
     with gc_paused():  # a large acyclic tree is built: collections would only scan it again and again
         return _parse(text, filename, careful or not fast_reads(text))
@@ -139,7 +146,7 @@ def fast_reads(text: str) -> bool:
 
 def _parse(text: str, filename: str, careful: bool) -> Document:
     try:
-        root = _compose(text, careful)
+        root, anchored = _compose(text, careful)
     except yaml.MarkedYAMLError as error:
         message = TAB_INDENT if _at_indenting_tab(text, error) else _syntax_message(error)
         return _unreadable(filename, _error_spot(error), message)
@@ -148,14 +155,15 @@ def _parse(text: str, filename: str, careful: bool) -> Document:
         return _unreadable(filename, where, f"character U+{error.character:04X} is not allowed in YAML")
     except yaml.YAMLError as error:
         return _unreadable(filename, START, f"YAML error: {error}")
-    builder = _Builder(filename)
+    builder = _Builder(filename, placed=careful, shared=anchored)
     data = builder.build(root)
     return Document(data, builder.marks, builder.problems, builder.broken)
 
 
-def _compose(text: str, careful: bool) -> Node | None:
-    """The node graph, read by libyaml unless ``careful``; a text it refuses is read again by PyYAML, whose
-    errors are the ones reported (so problems read the same with or without libyaml)."""
+def _compose(text: str, careful: bool) -> tuple[Node | None, bool]:
+    """The node graph and whether it has anchors, read by libyaml unless ``careful``; a text it refuses is
+    read again by PyYAML, whose errors are the ones reported (so problems read the same with or without
+    libyaml)."""
     *fast, reference = LOADERS
     for loader_class in [] if careful else fast:
         try:
@@ -165,11 +173,11 @@ def _compose(text: str, careful: bool) -> Node | None:
     return _compose_with(reference, text)
 
 
-def _compose_with(loader_class: type[Composer], text: str) -> Node | None:
+def _compose_with(loader_class: type[Composer], text: str) -> tuple[Node | None, bool]:
     loader: Any = loader_class(text)  # type: ignore[call-arg]
     try:
         node: Node | None = loader.get_single_node()
-        return node
+        return node, loader.anchored
     finally:
         loader.dispose()
 
@@ -211,11 +219,17 @@ class _TooLarge(Exception):
 
 
 class _Builder:
-    """Turns a node graph into plain data, recording positions and problems."""
+    """Turns a node graph into plain data, recording problems, and positions when ``placed``.
 
-    def __init__(self, filename: str) -> None:
+    A graph without anchors (not ``shared``) is a tree: each node is built once, and emptied once built, so
+    the graph shrinks as the data grows. A shared one is kept whole, and aliases are counted and checked.
+    """
+
+    def __init__(self, filename: str, *, placed: bool, shared: bool) -> None:
         self.filename = filename
-        self.marks = Marks()
+        self.placed = placed
+        self.shared = shared
+        self.marks = Marks(kept=placed)
         self.problems: list[Problem] = []
         self.seen: set[tuple[int, int, str]] = set()
         self.broken: set[Path] = set()
@@ -232,52 +246,63 @@ class _Builder:
         except _TooLarge:
             return None
 
-    def problem(self, where: Spot, path: Path, message: str) -> None:
-        """Record a problem once, even when an alias makes the builder pass the same node again."""
+    def problem(self, node: Node, path: Path, message: str) -> None:
+        """Record a problem at ``node`` once, even when an alias makes the builder pass the node again."""
+        where = spot(node.start_mark)
         if (where.line, where.column, message) not in self.seen:
             self.seen.add((where.line, where.column, message))
             self.problems.append(Problem(self.filename, where.line, where.column, format_path(path), message))
 
-    def invalid(self, where: Spot, path: Path, message: str) -> None:
+    def invalid(self, node: Node, path: Path, message: str) -> None:
         """A value that cannot be read: reported here, and read as None that validation must not report."""
-        self.problem(where, path, message)
+        self.problem(node, path, message)
         self.broken.add(path)
 
     def value(self, node: Node, path: Path) -> Any:
-        where = spot(node.start_mark)
-        self.marks.values.setdefault(path, where)
-        if id(node) in self.built:  # an alias: the node is built again, with everything under it
-            self.aliased += 1
-            if self.aliased > MAX_ALIASED:
-                message = f"aliases expand the document by more than {MAX_ALIASED} values"
-                self.problem(where, path, message)
-                raise _TooLarge
-        else:
-            self.built.add(id(node))
-        if len(path) > MAX_DEPTH:
-            self.invalid(where, path, f"nested more than {MAX_DEPTH} levels deep (through aliases)")
-            return None
-        if id(node) in self.open:
-            self.invalid(where, path, "an alias refers to the collection that contains it")
+        if self.placed:
+            self.marks.values.setdefault(path, spot(node.start_mark))
+        if self.shared and not self.enter(node, path):
             return None
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         self.open.add(id(node))
         try:
             if isinstance(node, SequenceNode) and node.tag == TAG + "seq":
-                return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
-            if isinstance(node, MappingNode) and node.tag == TAG + "map":
-                return self.mapping(node, path)
+                data: Any = [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
+            elif isinstance(node, MappingNode) and node.tag == TAG + "map":
+                data = self.mapping(node, path)
+            else:
+                self.invalid(node, path, f"the tag {_short(node.tag)} is not allowed")
+                return None
         finally:
             self.open.discard(id(node))
-        self.invalid(where, path, f"the tag {_short(node.tag)} is not allowed")
-        return None
+        if not self.shared:
+            node.value = []  # nothing else refers to what it held: free it now that it is built
+        return data
+
+    def enter(self, node: Node, path: Path) -> bool:
+        """Whether a node of a shared graph may be built at ``path``: aliases build a node again, with all
+        under it (at most :data:`MAX_ALIASED` values in all), but not inside itself nor too deep."""
+        if id(node) in self.built:
+            self.aliased += 1
+            if self.aliased > MAX_ALIASED:
+                self.problem(node, path, f"aliases expand the document by more than {MAX_ALIASED} values")
+                raise _TooLarge
+        else:
+            self.built.add(id(node))
+        if len(path) > MAX_DEPTH:
+            self.invalid(node, path, f"nested more than {MAX_DEPTH} levels deep (through aliases)")
+            return False
+        if id(node) in self.open:
+            self.invalid(node, path, "an alias refers to the collection that contains it")
+            return False
+        return True
 
     def unused(self, node: Node, path: Path) -> None:
         """Build a value that does not reach the data (a repeated key's) for its problems only: the positions
         and broken paths it records are dropped, so those of the value kept at ``path`` stand."""
         marks, broken = self.marks, self.broken
-        self.marks, self.broken = Marks(), set()
+        self.marks, self.broken = Marks(kept=self.placed), set()
         try:
             self.value(node, path)
         finally:
@@ -285,7 +310,7 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        first: dict[str, Node] = {}  # the node of each key where it is first written
         merged: list[Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == MERGE:
@@ -294,14 +319,14 @@ class _Builder:
             key = self.key(key_node, path)
             if key is None:
                 continue
-            where = spot(key_node.start_mark)
-            if key in first_line:
-                message = f"duplicate key {key!r} (first written on line {first_line[key]})"
-                self.problem(where, (*path, key), message)
+            if key in first:
+                line = first[key].start_mark.line + 1
+                self.problem(key_node, (*path, key), f"duplicate key {key!r} (first written on line {line})")
                 self.unused(value_node, (*path, key))
                 continue
-            first_line[key] = where.line
-            self.marks.keys.setdefault((*path, key), where)
+            first[key] = key_node
+            if self.placed:
+                self.marks.keys.setdefault((*path, key), spot(key_node.start_mark))
             result[key] = self.value(value_node, (*path, key))
         for source in self.merge_sources(merged, path):
             self.open.add(id(source))
@@ -320,19 +345,18 @@ class _Builder:
                 if isinstance(item, MappingNode) and item.tag == TAG + "map" and id(item) not in self.open:
                     yield item
                 else:
-                    self.problem(spot(item.start_mark), path, "'<<' merges a mapping or a list of mappings")
+                    self.problem(item, path, "'<<' merges a mapping or a list of mappings")
 
     def key(self, node: Node, path: Path) -> str | None:
         """A mapping key as text: strings as they are; numbers and dates as written; others refused."""
         if isinstance(node, ScalarNode) and node.tag in TEXT_KEY_TAGS:
             return str(node.value)
-        where = spot(node.start_mark)
         if isinstance(node, ScalarNode) and node.tag in (TAG + "null", BOOL):
             kind = "null" if node.tag.endswith("null") else "a boolean"
             shown = _clip(node.value) if node.value else "(empty)"
-            self.problem(where, path, f"the key {shown} is read as {kind}: quote it to use it as text")
+            self.problem(node, path, f"the key {shown} is read as {kind}: quote it to use it as text")
         else:
-            self.problem(where, path, "a key must be plain text, not a list, mapping or tagged value")
+            self.problem(node, path, "a key must be plain text, not a list, mapping or tagged value")
         return None
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
@@ -349,16 +373,16 @@ class _Builder:
             if tag == TAG + "timestamp":
                 return self.timestamp(node, path)
         except (ValueError, KeyError, ArithmeticError):
-            self.invalid(spot(node.start_mark), path, f"{_clip(text)} is not a valid {_short(tag)} value")
+            self.invalid(node, path, f"{_clip(text)} is not a valid {_short(tag)} value")
             return None
-        self.invalid(spot(node.start_mark), path, f"the tag {_short(tag)} is not allowed")
+        self.invalid(node, path, f"the tag {_short(tag)} is not allowed")
         return None
 
     def timestamp(self, node: ScalarNode, path: Path) -> Any:
         try:
             return self.scalars.construct_yaml_timestamp(node)
         except ValueError as error:
-            self.invalid(spot(node.start_mark), path, f"{_clip(node.value)} is not a valid date: {error}")
+            self.invalid(node, path, f"{_clip(node.value)} is not a valid date: {error}")
             return None
 
 

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationInfo,
+    model_validator,
 )
 
 CENT = Decimal("0.01")
@@ -118,10 +119,22 @@ OptionalText = Annotated[str | None, Field(json_schema_extra={"minLength": 1}), 
 """Optional text: ``null`` for none; ``""`` is refused in a catalog, since it would read back as ``null``."""
 
 
+_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+"""One set of field names per distinct combination, shared by the models that set exactly those fields."""
+
+
 class Model(BaseModel):
     """Base of the catalog models: immutable, strict about unknown fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _share_fields_set(self) -> Model:
+        """Share the set of fields set with every model that set the same ones (tens of thousands of models
+        hold a few dozen distinct sets); it is never changed in place: models are frozen, a copy copies it."""
+        names = self.__pydantic_fields_set__
+        object.__setattr__(self, "__pydantic_fields_set__", _FIELD_SETS.setdefault(frozenset(names), names))
+        return self
 
     def declared(self) -> frozenset[str]:
         """The fields this object manages: those written in YAML (every field for live objects)."""

@@ -9,6 +9,7 @@ import pytest
 
 from catalogsync.catalog import Catalog, Settings
 from catalogsync.catalogfile.loader import loads
+from catalogsync.kinds import Product
 from tests.catalog.helpers import problems, valid
 
 
@@ -55,6 +56,20 @@ def test_declared_fields_are_exactly_those_written() -> None:
     assert product.recurring.duration == "Forever"
     assert catalog.coupons["C"].declared() == {"type", "expires"}
     assert catalog.coupons["C"].expires == dt.date(2027, 1, 1)
+
+
+def test_models_that_declare_the_same_fields_share_their_set_and_stay_apart() -> None:
+    catalog = valid(
+        "products:\n  A: {name: A, price: 1}\n  B: {name: B, price: 2}\n  C: {name: C, price: 3}\n"
+    )
+    a, b, c = catalog.products.values()
+    assert a.model_fields_set is b.model_fields_set  # one set for the three
+    changed = a.model_copy(update={"description": "new"})
+    assert changed.declared() == {"name", "price", "description"}
+    assert a.declared() == b.declared() == c.declared() == {"name", "price"}
+    handled = Product.live({"name": "D", "price": "4.00", "handling": "1.00"})
+    assert handled.declared() == {"name", "price", "handling"}
+    assert (a.declared(), Product.live({"name": "E", "price": "5.00"}).declared()) == ({"name", "price"},) * 2
 
 
 def test_numeric_and_date_keys_are_kept_as_written() -> None:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from catalogsync.catalog import Catalog, Settings
 from catalogsync.catalogfile.dumper import dump_catalog
-from catalogsync.catalogfile.loader import loads
+from catalogsync.catalogfile.loader import assemble, loads
+from catalogsync.catalogfile.yamlmarks import Unplaced
 from catalogsync.errors import CatalogError
 from catalogsync.kinds import Coupon, Model, Option, Product
 
@@ -56,21 +57,26 @@ def test_yaml_punctuation(text: str) -> None:
     outcome(text)
 
 
-@SETTINGS
-@given(st.data())
-def test_mutations_of_the_example(data: st.DataObject) -> None:
-    text = EXAMPLE
-    for _ in range(data.draw(st.integers(1, 4))):
-        at = data.draw(st.integers(0, len(text)))
-        edit = data.draw(st.sampled_from(["insert", "delete", "duplicate-line"]))
+@st.composite
+def mutations(draw: st.DrawFn, text: str = EXAMPLE) -> str:
+    """``text`` after a few random insertions, deletions and repeated lines."""
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        edit = draw(st.sampled_from(["insert", "delete", "duplicate-line"]))
         if edit == "insert":
-            text = text[:at] + data.draw(YAMLISH.filter(bool)) + text[at:]
+            text = text[:at] + draw(YAMLISH.filter(bool)) + text[at:]
         elif edit == "delete":
-            text = text[:at] + text[at + data.draw(st.integers(1, 20)) :]
+            text = text[:at] + text[at + draw(st.integers(1, 20)) :]
         else:
             lines = text.splitlines(keepends=True)
-            index = data.draw(st.integers(0, len(lines) - 1))
+            index = draw(st.integers(0, len(lines) - 1))
             text = "".join([*lines[: index + 1], lines[index], *lines[index + 1 :]])
+    return text
+
+
+@SETTINGS
+@given(mutations())
+def test_mutations_of_the_example(text: str) -> None:
     outcome(text)
 
 
@@ -257,3 +263,25 @@ def test_dump_then_load_is_the_same_catalog(catalog: Catalog) -> None:
     for section in ("options", "products", "coupons"):
         assert declared(again.section(section)) == declared(catalog.section(section))
     assert dump_catalog(again, header=["round trip"]) == text
+
+
+# The fast read (libyaml, no positions) and the careful one
+
+
+def read(text: str, *, careful: bool) -> Catalog | None:
+    """The catalog one reader makes of ``text``, or None when it refuses it."""
+    try:
+        return assemble([("p.yaml", text)], careful=careful)
+    except (CatalogError, Unplaced):
+        return None
+
+
+@SETTINGS
+@given(
+    mutations()
+    | catalogs().map(dump_catalog)
+    | catalogs().flatmap(lambda catalog: mutations(dump_catalog(catalog)))
+)
+def test_the_fast_read_accepts_what_the_careful_read_accepts(text: str) -> None:
+    careful, fast = read(text, careful=True), read(text, careful=False)
+    assert (fast, declared(fast)) == (careful, declared(careful))

@@ -142,7 +142,7 @@ def test_every_problem_inside_a_duplicate_entry_is_reported() -> None:
 def test_a_duplicate_entry_leaves_the_first_ones_value_positions_and_checks() -> None:
     first = "products:\n  A: {name: x, price: abc}\n"
     again = first + "  A: {name: y, price: !!float abc, weight: 1, tangible: !custom x, <<: {a: b}}\n"
-    kept, doubled = parse(first, "c.yaml"), parse(again, "c.yaml")
+    kept, doubled = parse(first, "c.yaml", careful=True), parse(again, "c.yaml", careful=True)
     assert doubled.data == kept.data == {"products": {"A": {"name": "x", "price": "abc"}}}
     assert (doubled.marks, doubled.broken) == (kept.marks, kept.broken) == (kept.marks, set())
     assert problems(again) == [  # the first price's problem is not hidden by the duplicate's unreadable price
