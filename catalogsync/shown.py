@@ -14,11 +14,14 @@ def shown(key: str) -> str:
     """``key`` as written, or quoted with escapes when it holds anything a reader would not see as text."""
     if key and key.isprintable() and key.strip() == key:
         return key
-    return '"' + "".join(_escaped(char) for char in key) + '"'
+    return f'"{escaped(key)}"'
 
 
-def _escaped(char: str) -> str:
-    return char if char.isprintable() and char not in '"\\' else json.dumps(char)[1:-1]
+def escaped(text: str) -> str:
+    """``text`` for inside double quotes: quotes, backslashes and what is not printable as JSON escapes."""
+    return "".join(
+        char if char.isprintable() and char not in '"\\' else json.dumps(char)[1:-1] for char in text
+    )
 
 
 def counted(count: int, kind: str, what: str = "") -> str:

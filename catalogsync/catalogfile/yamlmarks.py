@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalogsync.shown import escaped
+
 Path = tuple[str | int, ...]
 """A place in the document: mapping keys and list indexes from the top."""
 
@@ -16,11 +18,10 @@ def format_path(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part and not re.search(r'[.\[\]"\s]', part):
+        elif part and part.isprintable() and not re.search(r'[.\[\]"\s]', part):
             text += f".{part}" if text else part
-        else:
-            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
-            text += f'["{escaped}"]'
+        else:  # a line break or a terminal escape in a key never splits or colours the message
+            text += f'["{escaped(part)}"]'
     return text
 
 

@@ -350,6 +350,9 @@ class _Builder:
     def key(self, node: Node, path: Path) -> str | None:
         """A mapping key as text: strings as they are; numbers and dates as written; others refused."""
         if isinstance(node, ScalarNode) and node.tag in TEXT_KEY_TAGS:
+            if _surrogate(str(node.value)):
+                self.problem(node, path, SURROGATE)
+                return None
             return str(node.value)
         if isinstance(node, ScalarNode) and node.tag in (TAG + "null", BOOL):
             kind = "null" if node.tag.endswith("null") else "a boolean"
@@ -361,6 +364,9 @@ class _Builder:
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         tag, text = node.tag, str(node.value)
+        if tag == TAG + "str" and _surrogate(text):
+            self.invalid(node, path, SURROGATE)
+            return None
         if tag in (TAG + "str", TAG + "null"):
             return text if tag.endswith("str") else None
         try:
@@ -384,6 +390,17 @@ class _Builder:
         except ValueError as error:
             self.invalid(node, path, f"{_clip(node.value)} is not a valid date: {error}")
             return None
+
+
+SURROGATE = (
+    "the text holds half of a UTF-16 pair (an escape such as \\ud83d, as JSON writes characters beyond"
+    " U+FFFF), which is no character: write the character itself, or \\U0001F600"
+)
+
+
+def _surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (a ``\\udXXX`` escape makes one; no file can hold it)."""
+    return any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def _clip(text: str) -> str:

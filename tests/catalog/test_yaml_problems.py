@@ -393,3 +393,18 @@ def test_every_duplicate_key_is_reported_once(document: Any) -> None:
         document_problems = parse(text, "c.yaml", careful=careful).problems
         read = [(p.line, p.column, p.path, p.message) for p in document_problems]
         assert Counter(read) == Counter(writer.expected), text
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('products:\n  "\\ud800\\udc00": {name: x, price: 1}\n', (2, 3, "products")),
+        ('products:\n  P: {name: "x\\ud83d", price: 1}\n', (2, 13, "products.P.name")),
+    ],
+    ids=["in a key", "in a value"],
+)
+def test_a_lone_surrogate_escape_is_a_located_problem(text: str, where: tuple[int, int, str]) -> None:
+    """``\\ud83d`` escapes half a character (JSON's way beyond U+FFFF): it used to crash the key-length rule."""
+    found = problems(text)
+    assert [p[:3] for p in found] == [where]
+    assert "half of a UTF-16 pair" in found[0][3]

@@ -4,9 +4,12 @@ not see (property over hostile keys, for every operation and every format a pers
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalogsync.catalogfile.loader import loads
+from catalogsync.errors import CatalogError
 from catalogsync.execute import ApplyReport, Outcome
 from catalogsync.plan import make_plan
 from catalogsync.render import render_markdown, render_text
@@ -55,3 +58,21 @@ def test_plain_keys_are_shown_as_written_and_others_quoted():
     assert shown("NEW\nNo changes") == '"NEW\\nNo changes"'
     assert shown("A\x1b[31m") == '"A\\u001b[31m"'
     assert shown(" padded ") == '" padded "'
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar of ``text``: what is not printable written as ``\\UXXXXXXXX``."""
+    body = "".join(c if c.isprintable() and c not in '"\\' else f"\\U{ord(c):08x}" for c in text)
+    return f'"{body}"'
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12).filter(str.strip))
+def test_a_key_never_splits_or_colours_a_catalog_problem(key):
+    """Each problem is one line whatever its key holds."""
+    text = f"products:\n  {yaml_quoted(key)}: {{name: x, price: -1}}\n"
+    with pytest.raises(CatalogError) as raised:
+        loads(text, "c.yaml")
+    lines = str(raised.value).split("\n")
+    assert len(lines) == 2 and lines[1].endswith(".price: must not be negative"), lines
+    assert readable(str(raised.value))
