@@ -404,7 +404,7 @@ def test_every_duplicate_key_is_reported_once(document: Any) -> None:
     ids=["in a key", "in a value"],
 )
 def test_a_lone_surrogate_escape_is_a_located_problem(text: str, where: tuple[int, int, str]) -> None:
-    """``\\ud83d`` escapes half a character (JSON's way beyond U+FFFF): it used to crash the key-length rule."""
+    """``\\ud83d`` escapes half a character (as JSON writes beyond U+FFFF): it crashed the key rule."""
     found = problems(text)
     assert [p[:3] for p in found] == [where]
     assert "half of a UTF-16 pair" in found[0][3]
