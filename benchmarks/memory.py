@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import multiprocessing
 import resource
 import tempfile
 import time
@@ -26,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks import stages
+from benchmarks import fresh, stages
 from benchmarks.generate import catalog_yaml
 from benchmarks.sandbox_process import USER, RemoteSandbox
 
@@ -155,22 +154,8 @@ def _collected() -> Iterator[None]:
     gc.collect()
 
 
-def _child(pipe: Any, mode: str, args: tuple[Any, ...]) -> None:
-    pipe.send((rss_only if mode == "rss" else traced)(*args))
-    pipe.close()
-
-
 def _in_child(mode: str, *args: Any) -> list[str]:
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(child, mode, args), name=f"memory-{mode}")
-    process.start()
-    child.close()
-    try:
-        lines: list[str] = parent.recv()
-    finally:
-        process.join()
-        parent.close()
+    lines: list[str] = fresh.call(rss_only if mode == "rss" else traced, *args, label=f"memory-{mode}")
     return lines
 
 

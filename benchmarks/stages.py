@@ -11,7 +11,6 @@ usage.
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import resource
 import subprocess
@@ -21,9 +20,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import Any
 
+from benchmarks import fresh
 from benchmarks.sandbox_process import USER
 from catalogsync.api import Client
 from catalogsync.commands.account import read_live
@@ -153,23 +152,12 @@ def validate(catalog: str) -> Result:
     )
 
 
-def _child(pipe: Connection, name: str, args: tuple[Any, ...]) -> None:
+def _stage(name: str, *args: Any) -> Result:
     result = plan_or_apply(*args) if name in ("plan", "apply") else refresh(*args)
     result.rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    pipe.send(result)
-    pipe.close()
+    return result
 
 
 def run(name: str, *args: Any) -> Result:
     """Run stage ``name`` ("plan", "apply" or "refresh") in a fresh process and return what it measured."""
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(child, name, args), name=f"engine-{name}")
-    process.start()
-    child.close()
-    try:
-        result: Result = parent.recv()
-    finally:
-        process.join()
-        parent.close()
-    return result
+    return fresh.call(_stage, name, *args, label=f"engine-{name}")
