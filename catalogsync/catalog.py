@@ -72,7 +72,7 @@ def _no_adoption(kind: str, label: str) -> AfterValidator:
     return AfterValidator(refuse)
 
 
-class Adopt(Model):
+class Adopt(PerKind):
     """Live resources without a usable key, given one by id: ``products: {NEW-CODE: "4635212971"}``.
 
     Applied once and then deleted from the file, like Terraform's ``import`` blocks.

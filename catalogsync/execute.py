@@ -331,7 +331,7 @@ class _Runner:
         for params in kind.update_requests(change.key, model, current, self.ids.resolve):
             self.on_write()
             resource.update(**params)
-        if kind.id_param == kind.key_param:  # a coupon's id is its code, which a rename changes
+        if change.op == "rename" and kind.id_param == kind.key_param:  # a coupon's id is its code
             self.ids.record(change.kind, change.key, change.key)
 
     def _settled(self, kind: AnyKind, change: Change, found: list[WireObject[Any]]) -> Outcome | None:

@@ -70,8 +70,7 @@ def suggested_adoptions(live: LiveState) -> list[Move]:
     for kind in KINDS:
         if kind.name not in ADOPTABLE:
             continue
-        shared = {s.label for s in live.strays if s.kind == kind.name and s.reason == "duplicate"}
-        taken = set(live.resources.get(kind.name, {})) | shared
+        taken = set(live.resources.get(kind.name, {})) | live.ambiguous(kind.name)
         for stray in sorted(live.strays, key=_oldest_first):
             if stray.kind == kind.name and stray.reason == "no key" and stray.obj is not None:
                 key = _unique(_slug(stray.label) or kind.name.upper(), taken)

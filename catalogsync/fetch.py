@@ -89,8 +89,6 @@ def _wants(reading: Reading) -> Wants:
     """``reading`` asked of a list item, by the key and the id it gives (an id is checked when decoded)."""
 
     def wants(kind: AnyKind, item: Item) -> bool:
-        if reading.whole:
-            return True
         vendor_id = item.get(kind.id_param)
         key = member(item, kind.key_param, text_or_none)
         return reading.wants(kind, key, None if vendor_id is None else str(vendor_id))
@@ -140,15 +138,15 @@ def complete(
         return detail_method, _detail_item(kind, answer, detail_method)
 
     def needs(method: str, item: Any) -> tuple[str, Any, bool, bool]:
-        """The item, whether it is wanted in full, and whether its list item lacks data."""
+        """The item, whether its detail is read (it lacks data and is wanted), and whether it lacks data."""
         lacking = checked(kind, method, item, kind.list_needs_detail)
-        return method, item, checked(kind, method, item, lambda i: wants(kind, i)), lacking
+        return method, item, lacking and checked(kind, method, item, lambda i: wants(kind, i)), lacking
 
     plans = [needs(method, item) for method, item in listed]
-    expect(sum(full and lacking for _, _, full, lacking in plans))
+    expect(sum(detailed for _, _, detailed, _ in plans))
     started = [
-        submit(detail, checked(kind, method, item, kind.detail_params)) if full and lacking else None
-        for method, item, full, lacking in plans
+        submit(detail, checked(kind, method, item, kind.detail_params)) if detailed else None
+        for method, item, detailed, _ in plans
     ]
 
     def now(method: str, item: Any, lacking: bool) -> Entry:
@@ -241,13 +239,6 @@ def decode(kind: AnyKind, method: str, item: Any, keys: KeyIndex) -> Decoded:
     return Stray(kind.name, str(item.get(kind.id_param)), label, "no key", links, obj)
 
 
-def decode_all(
-    kind: AnyKind, items: Iterable[Sourced], keys: KeyIndex
-) -> tuple[list[WireObject[Any]], list[Stray]]:
-    """Decode checked items; those without a key become strays."""
-    return settle(kind, [decode(kind, method, item, keys) for method, item in items], keys)
-
-
 def _keyless(kind: AnyKind, item: Item, keys: KeyIndex) -> WireObject[Any] | None:
     """A resource without a key read as if it had one, under the key ``""``; None if it cannot be read."""
     try:
@@ -308,5 +299,5 @@ def read_by_id(client: Any, kind: AnyKind, vendor_id: str, keys: KeyIndex) -> Wi
         if kind.gone & set(failure.codes):
             return None
         raise
-    found, strays = decode_all(kind, [(method, _detail_item(kind, answer, method))], keys)
-    return found[0] if found else next((s.obj for s in strays), None)
+    found = decode(kind, method, _detail_item(kind, answer, method), keys)
+    return found.obj if isinstance(found, Stray) else found

@@ -58,7 +58,11 @@ def find_moves(desired: Catalog, live: LiveState) -> Moves:
         for key, model in sorted(section.items()):
             found += _rename(kind, key, model.previous_keys, live)
         renamed = {m.key for m in found if isinstance(m, Move) and m.kind == kind.name}
-        adopted = {key: vendor_id for key, vendor_id in _adoptions(desired, kind).items() if key in section}
+        adopted = {
+            key: vendor_id
+            for key, vendor_id in desired.adopt.for_section(kind.section).items()
+            if key in section
+        }
         for key, vendor_id in sorted(adopted.items()):
             if key in renamed:
                 reason = f"both renamed (previous_keys) and adopted (id {vendor_id}): keep one of them"
@@ -69,11 +73,6 @@ def find_moves(desired: Catalog, live: LiveState) -> Moves:
     return Moves(
         tuple(m for m in found if isinstance(m, Move)), tuple(r for r in found if isinstance(r, Refusal))
     )
-
-
-def _adoptions(desired: Catalog, kind: AnyKind) -> dict[str, str]:
-    entries: dict[str, str] = getattr(desired.adopt, kind.section)
-    return entries
 
 
 def _rename(kind: AnyKind, key: str, previous: list[str], live: LiveState) -> list[Move | Refusal]:

@@ -159,7 +159,7 @@ def _fingerprints(
         section = desired.section(kind.section)
         for key, model in section.items():
             refs |= {f"{kind.name}:{name}" for name in (key, *model.previous_keys)}
-        adopted = getattr(desired.adopt, kind.section).items()
+        adopted = desired.adopt.for_section(kind.section).items()
         refs |= {f"{kind.name}@{vendor_id}" for key, vendor_id in adopted if key in section}
     return {ref: fingerprint(live.by_ref(ref)) for ref in sorted(refs)}
 

@@ -72,7 +72,7 @@ def what_to_read(catalog: Catalog, selection: Selection) -> Reading:
                 if selection.selects(kind.name, key) or selection.selects(kind.name, old)
             }
         )
-        adopted[kind.name] = frozenset(getattr(catalog.adopt, kind.section).values())
+        adopted[kind.name] = frozenset(catalog.adopt.for_section(kind.section).values())
         kept[kind.name] = frozenset(declared) | frozenset(settings.protected.for_section(kind.section))
     pruned = frozenset(kind.name for kind in KINDS if settings.prune.for_section(kind.section))
     return Reading(False, compared, adopted, kept, pruned, selection)

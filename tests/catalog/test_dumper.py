@@ -15,7 +15,8 @@ from catalogsync.catalogfile.loader import loads
 from catalogsync.kinds import BY_SECTION, Coupon, Option, Product
 from tests.catalog.helpers import valid
 
-RECORDED = Path("/work/shared/reference/recorded")
+RECORDED = Path(__file__).resolve().parents[1] / "sandbox" / "recorded"
+"""The recorded vendor bodies, copied into the suite (the reference beside the checkout is not needed)."""
 
 SOURCE = """\
 settings:

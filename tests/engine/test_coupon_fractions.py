@@ -19,7 +19,8 @@ from catalogsync.kinds import BY_NAME
 from catalogsync.sandbox.wire import coupon_detail, coupon_item
 
 COUPON = BY_NAME["coupon"]
-RECORDED = Path("/work/shared/reference/recorded")
+RECORDED = Path(__file__).resolve().parents[1] / "sandbox" / "recorded"
+"""The recorded vendor bodies, copied into the suite (the reference beside the checkout is not needed)."""
 NO_KEYS: dict[tuple[str, str], str] = {}
 
 
