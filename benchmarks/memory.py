@@ -49,24 +49,23 @@ def peak_mb() -> float:
 
 
 def plan_stages(url: str, catalog: str, parallelism: int) -> Iterator[tuple[str, Any]]:
-    """The stages of ``catalogsync plan``, yielding after each what it made (kept alive by the caller)."""
+    """The stages of ``catalogsync plan``, through the functions the command uses, yielding after each what
+    it made (kept alive by the caller)."""
     from catalogsync.api import Client
-    from catalogsync.catalogfile.loader import load
-    from catalogsync.fetch import fetch
-    from catalogsync.plan import catalog_digest, make_plan
+    from catalogsync.commands.account import read_live
+    from catalogsync.commands.inputs import read_catalog_input
+    from catalogsync.plan import make_plan
     from catalogsync.reading import what_to_read
     from catalogsync.render import render_text
     from catalogsync.selection import Selection
 
     yield "imports", None
     with Client(url, USER, USER, parallelism=parallelism) as client:
-        desired = load(catalog)
+        desired, source = read_catalog_input(catalog)
         yield "catalog load", desired
-        live = fetch(client, base_url=client.base_url, reading=what_to_read(desired, Selection()))
+        live = read_live(client, client.base_url, stages.QUIET, what_to_read(desired, Selection()))
         yield "reading the account", live
-        plan = make_plan(
-            desired, live, catalog_sha256=catalog_digest(Path(catalog).read_bytes()), catalog_path=catalog
-        )
+        plan = make_plan(desired, live, catalog_sha256=source.digest, catalog_path=catalog)
         text = render_text(plan)
         yield "diff, plan and render", (plan, text)
 

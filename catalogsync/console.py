@@ -7,7 +7,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
 
 from catalogsync.errors import CatalogsyncError
 
@@ -23,9 +22,9 @@ class Console:
         """Whether progress may be shown (not with --quiet)."""
         return self.verbosity >= 0
 
-    def out(self, text: str, stream: TextIO | None = None) -> None:
-        (stream or sys.stdout).write(text)
-        (stream or sys.stdout).flush()
+    def out(self, text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
     def info(self, text: str) -> None:
         if self.verbosity >= 0:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from catalogsync.catalog import Catalog, Safety
@@ -44,11 +43,6 @@ class Plan:
 
     def count(self, op: str) -> int:
         return sum(1 for c in self.changes if c.op == op)
-
-
-def catalog_digest(text: str | bytes) -> str:
-    data = text.encode() if isinstance(text, str) else text
-    return hashlib.sha256(data).hexdigest()
 
 
 def make_plan(

@@ -36,12 +36,7 @@ SECTIONS = ("settings", "adopt", *(kind.section for kind in KINDS))
 
 def load(path: str | FilePath) -> Catalog:
     """Read and validate the catalog file at ``path``."""
-    return load_bytes(read_part(path), str(path))
-
-
-def load_bytes(raw: bytes, filename: str) -> Catalog:
-    """Validate a catalog file's bytes (read once by callers that also hash them)."""
-    return load_parts([Part(filename, raw)])
+    return load_parts([Part(str(path), read_part(path))])
 
 
 def load_parts(parts: Sequence[Part]) -> Catalog:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from catalogsync.catalog import Catalog, Settings
 from catalogsync.catalogfile.dumper import dump_catalog
 from catalogsync.catalogfile.loader import assemble, loads
 from catalogsync.catalogfile.yamlmarks import Unplaced
+from catalogsync.catalogfile.yamlread import fast_reads
 from catalogsync.errors import CatalogError
 from catalogsync.kinds import Coupon, Model, Option, Product
 
@@ -276,6 +278,7 @@ def read(text: str, *, careful: bool) -> Catalog | None:
         return None
 
 
+@pytest.mark.skipif(not fast_reads(""), reason="libyaml is not installed: both reads are the careful one")
 @SETTINGS
 @given(
     mutations()

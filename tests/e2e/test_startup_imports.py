@@ -38,6 +38,7 @@ except SystemExit as stop:
     code = stop.code
 sys.stdout.flush()
 sys.stderr.write("\\n" + json.dumps(sorted(sys.modules)) + "\\n")
+sys.exit(code)
 """
 
 
