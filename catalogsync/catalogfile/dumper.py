@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from catalogsync.catalog import Catalog
-from catalogsync.catalogfile.yamlread import add_core_resolvers
+from catalogsync.catalogfile.yamlcore import add_core_resolvers
 from catalogsync.kinds import KINDS, Model
 from catalogsync.kinds.base import format_amount
 

@@ -2,46 +2,54 @@
 
 PyYAML's safe loader silently keeps the last of two equal keys, reads ``19.99`` through a binary float and
 ``no`` as a boolean. This module composes the node graph with the safe loader's parser (no Python tags) and
-builds the data itself, so that:
+builds the data itself, with the meaning :mod:`~catalogsync.catalogfile.yamlcore` gives scalars and keys, so
+that a duplicate key, a refused tag, a null or boolean key and a runaway alias are problems at their
+position.
 
-- a duplicate key, a refused tag, a null or boolean key and a runaway alias are problems at their position;
-- ``int`` scalars become ``int`` and ``float`` scalars become exact :class:`~decimal.Decimal` from their text;
-- booleans and numbers follow YAML 1.2 (only ``true`` / ``false`` are booleans; ``1:30`` is text), dates and
-  merge keys (``<<``) YAML 1.1;
-- a key written as a number or a date is kept as written (``123456789:`` is the string ``"123456789"``).
+Three readers, tried in turn: a plain tree is read from libyaml's events
+(:mod:`~catalogsync.catalogfile.yamltree`); what that declines (anchors, tags, merge keys, any problem) is
+composed by libyaml into nodes; a text with a problem to locate, and any text libyaml refuses, is read by
+PyYAML's own parser, whose positions and messages are the ones reported.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from catalogsync.catalogfile.yamlcore import (
+    BOOL,
+    IMPLICIT_RESOLVERS,
+    INVALID,
+    MAX_DEPTH,
+    MERGE,
+    NULL,
+    STR,
+    SURROGATE,
+    TAG,
+    TEXT_KEY_TAGS,
+    TIMESTAMP,
+    RefusedTag,
+    clip,
+    has_surrogate,
+    scalar_value,
+    short,
+)
 from catalogsync.catalogfile.yamlmarks import START, Marks, Path, Spot, format_path, spot
+from catalogsync.catalogfile.yamltree import DECLINED, read_tree
 from catalogsync.errors import Problem
 from catalogsync.gcpause import gc_paused
-
-MAX_DEPTH = 64
-"""Deepest nesting accepted; a catalog needs six levels."""
 
 MAX_ALIASED = 100_000
 """Most values aliases may add to a document, beyond the values written in it (a guard against 'billion
 laughs'): a document of any size without aliases is read whole."""
 
-TAG = "tag:yaml.org,2002:"
-BOOL = TAG + "bool"
-MERGE = TAG + "merge"
-TEXT_KEY_TAGS = frozenset({TAG + "str", TAG + "int", TAG + "float", TAG + "timestamp"})
-DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
 LINE_BREAKS = "\n\r\x85\u2028\u2029"
 TAB_INDENT = "tabs cannot indent YAML; use spaces"
 
@@ -91,28 +99,8 @@ if yaml.__with_libyaml__:
     LOADERS.insert(0, _FastLoader)
 
 
-CORE_SCALARS = (
-    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (TAG + "int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (TAG + "float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$", "-+.0123456789"),
-    (TAG + "float", r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$", "-+."),
-)
-"""YAML 1.2 core booleans and numbers: no ``yes``/``no``, no ``1:30`` (90 in YAML 1.1), no ``1_000``."""
-
-
-def add_core_resolvers(cls: type[yaml.resolver.BaseResolver]) -> None:
-    """Make ``cls`` also read YAML 1.2 core booleans and numbers (after its own resolvers)."""
-    for tag, pattern, first in CORE_SCALARS:
-        cls.add_implicit_resolver(tag, re.compile(pattern), list(first))
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag in (TAG + "null", TAG + "timestamp", MERGE)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-add_core_resolvers(_Loader)
 for _loader in LOADERS:
-    _loader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers  # type: ignore[attr-defined]
+    _loader.yaml_implicit_resolvers = IMPLICIT_RESOLVERS  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -145,6 +133,14 @@ def fast_reads(text: str) -> bool:
 
 
 def _parse(text: str, filename: str, careful: bool) -> Document:
+    if not careful:
+        try:
+            data = read_tree(text)
+        except (yaml.YAMLError, UnicodeEncodeError):
+            careful = True  # libyaml refuses it: PyYAML's error is the one reported
+        else:
+            if data is not DECLINED:
+                return Document(data, Marks(kept=False), [])
     try:
         root, anchored = _compose(text, careful)
     except yaml.MarkedYAMLError as error:
@@ -236,7 +232,6 @@ class _Builder:
         self.built: set[int] = set()
         self.aliased = 0
         self.open: set[int] = set()
-        self.scalars = SafeConstructor()
 
     def build(self, root: Node | None) -> Any:
         if root is None:
@@ -272,7 +267,7 @@ class _Builder:
             elif isinstance(node, MappingNode) and node.tag == TAG + "map":
                 data = self.mapping(node, path)
             else:
-                self.invalid(node, path, f"the tag {_short(node.tag)} is not allowed")
+                self.invalid(node, path, f"the tag {short(node.tag)} is not allowed")
                 return None
         finally:
             self.open.discard(id(node))
@@ -350,13 +345,13 @@ class _Builder:
     def key(self, node: Node, path: Path) -> str | None:
         """A mapping key as text: strings as they are; numbers and dates as written; others refused."""
         if isinstance(node, ScalarNode) and node.tag in TEXT_KEY_TAGS:
-            if _surrogate(str(node.value)):
+            if has_surrogate(str(node.value)):
                 self.problem(node, path, SURROGATE)
                 return None
             return str(node.value)
-        if isinstance(node, ScalarNode) and node.tag in (TAG + "null", BOOL):
-            kind = "null" if node.tag.endswith("null") else "a boolean"
-            shown = _clip(node.value) if node.value else "(empty)"
+        if isinstance(node, ScalarNode) and node.tag in (NULL, BOOL):
+            kind = "null" if node.tag == NULL else "a boolean"
+            shown = clip(node.value) if node.value else "(empty)"
             self.problem(node, path, f"the key {shown} is read as {kind}: quote it to use it as text")
         else:
             self.problem(node, path, "a key must be plain text, not a list, mapping or tagged value")
@@ -364,61 +359,16 @@ class _Builder:
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         tag, text = node.tag, str(node.value)
-        if tag == TAG + "str" and _surrogate(text):
+        if tag == STR and has_surrogate(text):
             self.invalid(node, path, SURROGATE)
             return None
-        if tag in (TAG + "str", TAG + "null"):
-            return text if tag.endswith("str") else None
         try:
-            if tag == BOOL:
-                return self.scalars.construct_yaml_bool(node)
-            if tag == TAG + "int":
-                return int(text, 10) if DECIMAL_INT.match(text) else self.scalars.construct_yaml_int(node)
-            if tag == TAG + "float":
-                return _decimal(text, lambda: self.scalars.construct_yaml_float(node))
-            if tag == TAG + "timestamp":
-                return self.timestamp(node, path)
-        except (ValueError, KeyError, ArithmeticError):
-            self.invalid(node, path, f"{_clip(text)} is not a valid {_short(tag)} value")
-            return None
-        self.invalid(node, path, f"the tag {_short(tag)} is not allowed")
+            return scalar_value(tag, text)
+        except RefusedTag:
+            self.invalid(node, path, f"the tag {short(tag)} is not allowed")
+        except INVALID as error:
+            if tag == TIMESTAMP and isinstance(error, ValueError):
+                self.invalid(node, path, f"{clip(text)} is not a valid date: {error}")
+            else:
+                self.invalid(node, path, f"{clip(text)} is not a valid {short(tag)} value")
         return None
-
-    def timestamp(self, node: ScalarNode, path: Path) -> Any:
-        try:
-            return self.scalars.construct_yaml_timestamp(node)
-        except ValueError as error:
-            self.invalid(node, path, f"{_clip(node.value)} is not a valid date: {error}")
-            return None
-
-
-SURROGATE = (
-    "the text holds half of a UTF-16 pair (an escape such as \\ud83d, as JSON writes characters beyond"
-    " U+FFFF), which is no character: write the character itself, or \\U0001F600"
-)
-
-
-def _surrogate(text: str) -> bool:
-    """Whether ``text`` holds a lone surrogate (a ``\\udXXX`` escape makes one; no file can hold it)."""
-    return any("\ud800" <= char <= "\udfff" for char in text)
-
-
-def _clip(text: str) -> str:
-    """Source text quoted for a message, shortened when long."""
-    return repr(text if len(text) <= 40 else text[:37] + "...")
-
-
-def _short(tag: str) -> str:
-    return "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
-
-
-def _decimal(text: str, fallback: Any) -> Any:
-    """A YAML float as an exact Decimal from its text; ``.inf`` / ``.nan`` stay floats (refused later)."""
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is not None and number.is_finite():
-        return number
-    value = fallback()
-    return Decimal(repr(value)) if math.isfinite(value) else value

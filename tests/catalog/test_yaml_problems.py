@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from catalogsync.catalogfile.yamlread import MAX_ALIASED, MAX_DEPTH, parse
+from catalogsync.catalogfile.yamlcore import MAX_DEPTH
+from catalogsync.catalogfile.yamlread import MAX_ALIASED, parse
 from tests.catalog.helpers import problems, valid
 
 TOP = "the catalog must be a mapping of sections: settings, adopt, options, products, coupons"

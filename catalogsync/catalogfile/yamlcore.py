@@ -1,0 +1,132 @@
+"""What the catalog's YAML means, whichever reader reads it: tags, scalar values, keys and limits.
+
+- Booleans and numbers follow YAML 1.2 (only ``true`` / ``false`` are booleans; ``1:30`` is text), dates and
+  merge keys (``<<``) YAML 1.1.
+- ``int`` scalars become ``int`` and ``float`` scalars become exact :class:`~decimal.Decimal` from their text.
+- A key written as a number or a date is kept as written (``123456789:`` is the string ``"123456789"``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; a catalog needs six levels."""
+
+TAG = "tag:yaml.org,2002:"
+STR, NULL, BOOL, INT, FLOAT = (TAG + name for name in ("str", "null", "bool", "int", "float"))
+TIMESTAMP, MERGE = TAG + "timestamp", TAG + "merge"
+TEXT_KEY_TAGS = frozenset({STR, INT, FLOAT, TIMESTAMP})
+"""Tags of keys kept as written; a null or boolean key is refused."""
+
+DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+CORE_SCALARS = (
+    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$", "-+.0123456789"),
+    (FLOAT, r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$", "-+."),
+)
+"""YAML 1.2 core booleans and numbers: no ``yes``/``no``, no ``1:30`` (90 in YAML 1.1), no ``1_000``."""
+
+SURROGATE = (
+    "the text holds half of a UTF-16 pair (an escape such as \\ud83d, as JSON writes characters beyond"
+    " U+FFFF), which is no character: write the character itself, or \\U0001F600"
+)
+
+INVALID = (ValueError, KeyError, ArithmeticError)
+"""What reading a scalar its tag cannot read raises."""
+
+
+class RefusedTag(Exception):
+    """A scalar tag that no catalog value has (``!custom``, ``!!binary``, ``!!merge`` as a value)."""
+
+
+def add_core_resolvers(cls: type[yaml.resolver.BaseResolver]) -> None:
+    """Make ``cls`` also read YAML 1.2 core booleans and numbers (after its own resolvers)."""
+    for tag, pattern, first in CORE_SCALARS:
+        cls.add_implicit_resolver(tag, re.compile(pattern), list(first))
+
+
+class _Resolvers(yaml.resolver.Resolver):
+    """The safe loader's null, date and merge resolvers, then YAML 1.2's booleans and numbers."""
+
+
+_Resolvers.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag in (NULL, TIMESTAMP, MERGE)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+add_core_resolvers(_Resolvers)
+IMPLICIT_RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = _Resolvers.yaml_implicit_resolvers
+"""By first character (``""``: the empty scalar), the tags a plain scalar may resolve to, tried in turn."""
+
+
+def resolve_plain(text: str) -> str:
+    """The tag of a plain (unquoted, untagged) scalar, as PyYAML's resolver finds it with these resolvers."""
+    for tag, regexp in IMPLICIT_RESOLVERS.get(text[:1], ()):
+        if regexp.match(text):
+            return tag
+    return STR
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (a ``\\udXXX`` escape makes one; no file can hold it)."""
+    return SURROGATES.search(text) is not None
+
+
+_CONSTRUCT = SafeConstructor()
+
+
+def scalar_value(tag: str, text: str) -> Any:
+    """The value of a scalar of ``tag``: text, None, a boolean, an int, an exact Decimal (``.inf`` and
+    ``.nan`` stay floats, refused later) or a date; raises one of :data:`INVALID` for text its tag cannot
+    read, :class:`RefusedTag` for any other tag."""
+    if tag == STR:
+        return text
+    if tag == NULL:
+        return None
+    if tag == INT and DECIMAL_INT.match(text):
+        return int(text, 10)
+    if tag == FLOAT:
+        return _decimal(text, lambda: _CONSTRUCT.construct_yaml_float(ScalarNode(tag, text)))
+    construct = _CONSTRUCTORS.get(tag)
+    if construct is None:
+        raise RefusedTag(tag)
+    return construct(_CONSTRUCT, ScalarNode(tag, text))
+
+
+_CONSTRUCTORS: dict[str, Callable[[SafeConstructor, ScalarNode], Any]] = {
+    BOOL: SafeConstructor.construct_yaml_bool,
+    INT: SafeConstructor.construct_yaml_int,
+    TIMESTAMP: SafeConstructor.construct_yaml_timestamp,
+}
+
+
+def _decimal(text: str, fallback: Callable[[], Any]) -> Any:
+    """A YAML float as an exact Decimal from its text; ``.inf`` / ``.nan`` stay floats (refused later)."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is not None and number.is_finite():
+        return number
+    value = fallback()
+    return Decimal(repr(value)) if math.isfinite(value) else value
+
+
+def clip(text: str) -> str:
+    """Source text quoted for a message, shortened when long."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def short(tag: str) -> str:
+    return "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
