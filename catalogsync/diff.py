@@ -135,10 +135,9 @@ def _compare(kind: AnyKind, key: str, desired: Any, live: LiveState) -> list[Cha
     obj = live.get(kind.name, key)
     if obj is None:
         return [Change("create", kind.name, key, after=desired.model_dump(mode="json", exclude_unset=True))]
-    merged = kind.merge(desired, obj.model)
-    if merged == obj.model:
+    if kind.matches(desired, obj.model):
         return []
-    before, after = obj.model.model_dump(mode="json"), merged.model_dump(mode="json")
+    before, after = obj.model.model_dump(mode="json"), kind.merge(desired, obj.model).model_dump(mode="json")
     return [Change("update", kind.name, key, before=before, after=after, fields=field_changes(before, after))]
 
 

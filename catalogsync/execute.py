@@ -352,7 +352,7 @@ class _Runner:
         obj = found[0]
         if change.op == "create":
             self.ids.record(change.kind, change.key, obj.id)
-        if obj.key == change.key and kind.merge(_model(kind, change.after), obj.model) == obj.model:
+        if obj.key == change.key and kind.matches(_model(kind, change.after), obj.model):
             return Outcome(change, "applied", "confirmed by re-reading")
         return None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -125,6 +124,6 @@ def fingerprint(obj: WireObject[Any] | None) -> str:
         return "absent"
     if isinstance(obj, Listed):
         return "not read"
-    payload = {"id": obj.id, "parts": list(obj.part_ids), "model": obj.model.model_dump(mode="json")}
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-    return digest[:16]
+    digest = hashlib.sha256(repr((obj.id, tuple(obj.part_ids))).encode())
+    digest.update(obj.model.model_dump_json().encode())  # fields in the model's order: no dict fields
+    return digest.hexdigest()[:16]

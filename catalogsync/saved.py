@@ -26,9 +26,9 @@ from catalogsync.live import LiveState, Stray, fingerprint
 from catalogsync.outputs import write_whole
 from catalogsync.plan import Account, Plan
 
-SAVED_FORMAT = 3
+SAVED_FORMAT = 4
 """Version 2 records the catalog's path relative to the plan's folder, and the selection; version 3 renames
-and adoptions (a change's ``source``)."""
+and adoptions (a change's ``source``); version 4 fingerprints digest each model's JSON in field order."""
 OPS = ("create", "update", "delete", *MOVES)
 STATES = {"create": (False, True), "update": (True, True), "delete": (True, False)} | {
     op: (True, True) for op in MOVES

@@ -253,6 +253,11 @@ class Kind(ABC, Generic[M]):
         changes = {name: getattr(desired, name) for name in desired.declared()}
         return live.model_copy(update=changes)
 
+    def matches(self, desired: M, live: M) -> bool:
+        """Whether ``live`` already holds every declared value of ``desired``: ``merge(desired, live) ==
+        live``, without building the merged copy (a plan asks this of every declared resource)."""
+        return all(getattr(desired, name) == getattr(live, name) for name in desired.declared())
+
 
 def blank(value: Any, render: Callable[[Any], str] = str) -> str:
     """The wire form of an optional value: ``""`` clears it under both sandbox dialects."""

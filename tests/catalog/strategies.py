@@ -1,4 +1,5 @@
-"""Hypothesis strategies of the catalog tests: YAML-ish text, edits of the example, random documents."""
+"""Hypothesis strategies of the catalog and engine tests: YAML-ish text, edits of the example, random
+documents, valid resources and catalogs."""
 
 from __future__ import annotations
 
@@ -73,3 +74,86 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+# Valid resources and catalogs
+
+TEXT = st.text(min_size=1, max_size=20)
+KEYS = st.text(min_size=1, max_size=12)
+MONEY = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
+PERCENT = st.decimals(min_value=Decimal("0.01"), max_value=100, places=2)
+PERIOD = st.builds("{} {}".format, st.integers(1, 999), st.sampled_from(["Week", "Month", "Year"]))
+
+
+OPTIONS = st.lists(
+    st.fixed_dictionaries({"name": TEXT, "surcharge": MONEY}),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda v: v["name"],
+).map(lambda values: Option.model_validate({"values": values}))
+
+
+@st.composite
+def products(draw: st.DrawFn, options: list[str]) -> Product:
+    data: dict[str, Any] = {"name": draw(TEXT), "price": draw(MONEY)}
+    optional = {
+        "description": st.none() | st.text(min_size=1),
+        "long_description": st.none() | st.text(min_size=1),
+        "tangible": st.booleans(),
+        "weight": st.none() | MONEY,
+        "handling": st.none() | MONEY,
+        "recurring": st.none()
+        | st.fixed_dictionaries({"recurrence": PERIOD}, optional={"duration": PERIOD, "startup_fee": MONEY}),
+        "commission": st.none()
+        | st.fixed_dictionaries({"type": st.sampled_from(["amount", "percentage"]), "amount": MONEY}),
+        "approved_url": st.none() | st.text(min_size=1),
+        "pending_url": st.none() | st.text(min_size=1),
+        "options": st.lists(st.sampled_from(options)) if options else st.just([]),
+        "categories": st.lists(st.integers(1, 10**6)),
+    }
+    for name in draw(st.sets(st.sampled_from(sorted(optional)))):
+        data[name] = draw(optional[name])
+    if data.get("tangible"):
+        data["weight"], data["handling"] = draw(MONEY), draw(MONEY)
+    return Product.model_validate(data)
+
+
+@st.composite
+def coupons(draw: st.DrawFn, products: list[str]) -> Coupon:
+    kind = draw(st.sampled_from(["sale", "product", "shipping"] if products else ["sale", "shipping"]))
+    data: dict[str, Any] = {"type": kind, "expires": draw(st.dates())}
+    if kind != "shipping":
+        discount = draw(st.sampled_from(["percent_off", "value_off"]))
+        data[discount] = draw(PERCENT if discount == "percent_off" else MONEY)
+    if kind == "product" and draw(st.booleans()):
+        data["all_products"] = True
+    elif kind == "product":
+        data["products"] = draw(st.lists(st.sampled_from(products), min_size=1))
+    if draw(st.booleans()):
+        data["minimum_purchase"] = draw(st.none() | MONEY)
+    return Coupon.model_validate(data)
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> Catalog:
+    options = draw(st.dictionaries(KEYS, OPTIONS, max_size=3))
+    product_map = draw(st.dictionaries(KEYS, products(sorted(options)), max_size=4))
+    coupon_map = draw(st.dictionaries(KEYS, coupons(sorted(product_map)), max_size=4))
+    settings_data = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "prune": st.fixed_dictionaries(
+                    {}, optional={k: st.booleans() for k in ("options", "products")}
+                ),
+                "protected": st.fixed_dictionaries({}, optional={"coupons": st.lists(KEYS, max_size=3)}),
+                "safety": st.fixed_dictionaries({}, optional={"max_deletes": st.integers(0, 10**6)}),
+            },
+        )
+    )
+    return Catalog(
+        settings=Settings.model_validate(settings_data),
+        options=options,
+        products=product_map,
+        coupons=coupon_map,
+    )

@@ -11,14 +11,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogsync.catalog import Catalog, Settings
+from catalogsync.catalog import Catalog
 from catalogsync.catalogfile.dumper import dump_catalog
 from catalogsync.catalogfile.loader import assemble, loads
 from catalogsync.catalogfile.yamlmarks import Unplaced
 from catalogsync.catalogfile.yamlread import fast_reads
 from catalogsync.errors import CatalogError
-from catalogsync.kinds import Coupon, Model, Option, Product
-from tests.catalog.strategies import STRUCTURES, YAMLISH, mutations, plain
+from catalogsync.kinds import Model
+from tests.catalog.strategies import STRUCTURES, YAMLISH, catalogs, mutations, plain
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -105,82 +105,6 @@ def test_duplicate_keys_are_reported_at_the_repeat(keys: list[str]) -> None:
 
 
 # Round trip
-
-TEXT = st.text(min_size=1, max_size=20)
-KEYS = st.text(min_size=1, max_size=12)
-MONEY = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
-PERCENT = st.decimals(min_value=Decimal("0.01"), max_value=100, places=2)
-PERIOD = st.builds("{} {}".format, st.integers(1, 999), st.sampled_from(["Week", "Month", "Year"]))
-
-
-@st.composite
-def products(draw: st.DrawFn, options: list[str]) -> Product:
-    data: dict[str, Any] = {"name": draw(TEXT), "price": draw(MONEY)}
-    optional = {
-        "description": st.none() | st.text(min_size=1),
-        "long_description": st.none() | st.text(min_size=1),
-        "tangible": st.booleans(),
-        "weight": st.none() | MONEY,
-        "handling": st.none() | MONEY,
-        "recurring": st.none()
-        | st.fixed_dictionaries({"recurrence": PERIOD}, optional={"duration": PERIOD, "startup_fee": MONEY}),
-        "commission": st.none()
-        | st.fixed_dictionaries({"type": st.sampled_from(["amount", "percentage"]), "amount": MONEY}),
-        "approved_url": st.none() | st.text(min_size=1),
-        "pending_url": st.none() | st.text(min_size=1),
-        "options": st.lists(st.sampled_from(options)) if options else st.just([]),
-        "categories": st.lists(st.integers(1, 10**6)),
-    }
-    for name in draw(st.sets(st.sampled_from(sorted(optional)))):
-        data[name] = draw(optional[name])
-    if data.get("tangible"):
-        data["weight"], data["handling"] = draw(MONEY), draw(MONEY)
-    return Product.model_validate(data)
-
-
-@st.composite
-def coupons(draw: st.DrawFn, products: list[str]) -> Coupon:
-    kind = draw(st.sampled_from(["sale", "product", "shipping"] if products else ["sale", "shipping"]))
-    data: dict[str, Any] = {"type": kind, "expires": draw(st.dates())}
-    if kind != "shipping":
-        discount = draw(st.sampled_from(["percent_off", "value_off"]))
-        data[discount] = draw(PERCENT if discount == "percent_off" else MONEY)
-    if kind == "product" and draw(st.booleans()):
-        data["all_products"] = True
-    elif kind == "product":
-        data["products"] = draw(st.lists(st.sampled_from(products), min_size=1))
-    if draw(st.booleans()):
-        data["minimum_purchase"] = draw(st.none() | MONEY)
-    return Coupon.model_validate(data)
-
-
-@st.composite
-def catalogs(draw: st.DrawFn) -> Catalog:
-    value = st.fixed_dictionaries({"name": TEXT, "surcharge": MONEY})
-    option_list = st.lists(value, min_size=1, max_size=4, unique_by=lambda v: v["name"])
-    options = draw(
-        st.dictionaries(KEYS, option_list.map(lambda vs: Option.model_validate({"values": vs})), max_size=3)
-    )
-    product_map = draw(st.dictionaries(KEYS, products(sorted(options)), max_size=4))
-    coupon_map = draw(st.dictionaries(KEYS, coupons(sorted(product_map)), max_size=4))
-    settings_data = draw(
-        st.fixed_dictionaries(
-            {},
-            optional={
-                "prune": st.fixed_dictionaries(
-                    {}, optional={k: st.booleans() for k in ("options", "products")}
-                ),
-                "protected": st.fixed_dictionaries({}, optional={"coupons": st.lists(KEYS, max_size=3)}),
-                "safety": st.fixed_dictionaries({}, optional={"max_deletes": st.integers(0, 10**6)}),
-            },
-        )
-    )
-    return Catalog(
-        settings=Settings.model_validate(settings_data),
-        options=options,
-        products=product_map,
-        coupons=coupon_map,
-    )
 
 
 def declared(value: Any) -> Any:
