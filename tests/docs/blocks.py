@@ -6,7 +6,10 @@ before its opening fence may hold one directive, an HTML comment that the render
 * ``<!-- no-test: REASON -->``: the block is not run (a real account, installing packages, minutes of work);
 * ``<!-- file: NAME -->``: the block is a file the doc talks about ("This ``catalog.yaml``: ..."); later
   blocks of the same doc run with it written as NAME in their directory;
-* ``<!-- exit: N -->``: a transcript whose command exits N (the ``$`` line cannot say it itself).
+* ``<!-- exit: N -->``: a transcript whose command exits N (the ``$`` line cannot say it itself);
+* ``<!-- account: WHERE -->``: the block's commands run where an account is configured (a CI job's
+  secrets): they get the sandbox's connection in ``TWOCHECKOUT_*``. Every other block runs as a new user's
+  shell does, with no connection settings, so a command that needs ``--sandbox`` and lacks it fails.
 
 Shell lines state their exit code in a trailing comment, ``(exit N)``; without one it is 0.
 """
@@ -25,8 +28,8 @@ DATA_LANGS = frozenset({"yaml", "yml", "json", "toml"})
 KNOWN_LANGS = SHELL_LANGS | PYTHON_LANGS | TEXT_LANGS | DATA_LANGS
 
 FENCE = re.compile(r"^(`{3,})([^`]*)$")
-DIRECTIVE = re.compile(r"^<!--\s*(no-test|file|exit):\s*(.*?)\s*-->\s*$")
-DIRECTIVE_NAMES = ("<!-- no-test", "<!-- file:", "<!-- exit:")
+DIRECTIVE = re.compile(r"^<!--\s*(no-test|file|exit|account):\s*(.*?)\s*-->\s*$")
+DIRECTIVE_NAMES = ("<!-- no-test", "<!-- file:", "<!-- exit:", "<!-- account:")
 EXIT_COMMENT = re.compile(r"\(exit (\d+)\)")
 PROMPT = "$ "
 SETUP_STEPS = (
@@ -54,6 +57,8 @@ class Block:
     no_test: str | None = None
     file: str | None = None
     exit: int | None = None
+    account: str | None = None
+    """Where the block's commands find an account configured (``<!-- account: WHERE -->``)."""
 
     @property
     def kind(self) -> str:
@@ -116,8 +121,8 @@ def _directive(doc: str, at: int, line: str) -> dict[str, str | int]:
         raise DocError(f"{doc}:{at}: <!-- {name}: --> needs a value (a no-test marker needs its reason)")
     if name == "no-test":
         return {"no_test": value}
-    if name == "file":
-        return {"file": value}
+    if name in ("file", "account"):
+        return {name: value}
     if not value.isdigit():
         raise DocError(f"{doc}:{at}: <!-- exit: N --> takes a number, not {value!r}")
     return {"exit": int(value)}

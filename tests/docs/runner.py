@@ -85,9 +85,10 @@ def prepare(work: Path, files: Mapping[str, str]) -> Path:
     return work
 
 
-def environment(base: Path, sandbox: Sandbox) -> dict[str, str]:
-    """The environment of a block's commands: the sandbox's connection, no colour, HOME and EDITOR of its own,
-    the venv first on PATH, and nothing of the caller's catalogsync or 2Checkout settings."""
+def environment(base: Path, sandbox: Sandbox, *, account: bool = True) -> dict[str, str]:
+    """The environment of a block's commands: no colour, HOME and EDITOR of its own, the venv first on PATH,
+    nothing of the caller's catalogsync or 2Checkout settings, and with ``account`` the sandbox's connection
+    in ``TWOCHECKOUT_*`` (without, a command finds an account only through ``--sandbox``)."""
     home = base / "home"
     home.mkdir(exist_ok=True)
     editor = base / "editor"
@@ -99,10 +100,11 @@ def environment(base: Path, sandbox: Sandbox) -> dict[str, str]:
         HOME=str(home),
         NO_COLOR="1",
         EDITOR=str(editor),
-        TWOCHECKOUT_API_URL=sandbox.url,
-        TWOCHECKOUT_USERNAME="sandbox",
-        TWOCHECKOUT_PASSWORD="sandbox",
     )
+    if account:
+        env.update(
+            TWOCHECKOUT_API_URL=sandbox.url, TWOCHECKOUT_USERNAME="sandbox", TWOCHECKOUT_PASSWORD="sandbox"
+        )
     return env
 
 

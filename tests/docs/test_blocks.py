@@ -264,3 +264,18 @@ def test_a_broken_readme_command_fails(tmp_path: Path, sandbox: Sandbox) -> None
         run_shell_block(
             tour, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox), tmp_path / "logs"
         )
+
+
+def test_only_a_block_marked_account_finds_the_connection_in_the_environment(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """A doc's command that needs ``--sandbox`` and lacks it fails, as in a new user's shell; a block marked
+    as run where an account is configured (a CI job) gets the sandbox's connection."""
+    plan = "catalogsync plan catalog.yaml"
+    marked = shell(f"<!-- account: a CI job -->\n```sh\n{plan}\n```\n")
+    bare = shell(f"```sh\n{plan}   # no connection: the error names --sandbox (exit 1)\n```\n")
+    assert (marked.account, bare.account) == ("a CI job", None)
+    for block in (marked, bare):
+        env = environment(tmp_path, sandbox, account=block.account is not None)
+        assert ("TWOCHECKOUT_API_URL" in env) == (block is marked)
+        run_shell_block(block, prepare(tmp_path / f"work-{block.line}", {}), env, tmp_path / "logs")

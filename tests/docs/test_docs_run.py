@@ -7,9 +7,11 @@ sandbox, so that a doc which drifts from the program fails.
   not know fails.
 * Shell blocks (``sh``, ``bash``, ``shell``): each line runs through ``bash -c`` in order, in a scratch copy
   of ``examples/`` plus ``catalog.yaml`` (the example catalog, for the CI lines) and ``.venv`` (a link to the
-  venv the suite runs in, first on PATH), against a fresh ``Sandbox(seed="demo")`` in ``TWOCHECKOUT_*``, with
-  ``NO_COLOR=1``, a HOME of its own and an EDITOR that raises the first ``price:`` by 1.00. stdin is a
-  pseudo-terminal fed with ``yes`` lines, so ``apply`` asks and is answered. A line must exit 0, or N when its
+  venv the suite runs in, first on PATH), with a fresh ``Sandbox(seed="demo")`` running, ``NO_COLOR=1``, a
+  HOME of its own and an EDITOR that raises the first ``price:`` by 1.00. stdin is a pseudo-terminal fed
+  with ``yes`` lines, so ``apply`` asks and is answered. The sandbox's connection is in ``TWOCHECKOUT_*``
+  only for a block marked ``<!-- account: WHERE -->`` (a CI job's secrets): any other runs as a new user's
+  shell, where a command reaches an account only through ``--sandbox``. A line must exit 0, or N when its
   comment says ``(exit N)``. A line ending in ``&`` runs in the background until the block ends (it must
   announce its URL and serve there); nothing is left running.
 * Setup steps are the environment the suite itself runs in and are not run again: the parts of a line (split
@@ -97,7 +99,7 @@ def test_block_runs(
         pytest.skip(f"{block.where}: only setup steps, which make the environment the suite runs in")
     cwd = prepare(tmp_path / "work", files_before(block))
     with Sandbox(seed="demo") as sandbox:
-        env = environment(tmp_path, sandbox)
+        env = environment(tmp_path, sandbox, account=block.account is not None)
         if block.kind == "shell":
             run_shell_block(block, cwd, env, tmp_path / "logs")
         else:
