@@ -15,6 +15,8 @@ from catalogsync.errors import SettingsError
 
 DEFAULT_API_URL = "https://www.2checkout.com/api"
 DEFAULT_SANDBOX_DB = ".catalogsync/sandbox.sqlite3"
+SANDBOX_ADDRESS = "sandbox "
+"""The start of an embedded sandbox's address (an API URL starts with ``http``)."""
 SANDBOX_USER = "sandbox"
 DEFAULT_PARALLELISM = 8
 
@@ -121,6 +123,13 @@ def sandbox_path(args: argparse.Namespace) -> Path | None:
     return Path(DEFAULT_SANDBOX_DB) if getattr(args, "sandbox", False) else None
 
 
+def sandbox_address(args: argparse.Namespace) -> str | None:
+    """How plans and exports name the embedded sandbox's account: by its database file (its port is random);
+    None for a real account, named by its API URL once connected."""
+    path = sandbox_path(args)
+    return None if path is None else f"{SANDBOX_ADDRESS}{path.resolve()}"
+
+
 def sandbox_conflicts(args: argparse.Namespace) -> list[str]:
     """Connection flags given beside ``--sandbox``, which would otherwise be silently ignored."""
     if sandbox_path(args) is None:
@@ -159,8 +168,7 @@ def open_client(args: argparse.Namespace) -> Iterator[Opened]:
             log_file=conn.log_file,
             parallelism=conn.parallelism,
         )
-        path = sandbox_path(args)
-        address = f"sandbox {path.resolve()}" if path is not None else conn.base_url
+        address = sandbox_address(args) or conn.base_url
         try:
             yield Opened(client, address)
         finally:

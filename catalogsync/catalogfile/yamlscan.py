@@ -25,16 +25,16 @@ class FlowScanner(Reader, Scanner):
         start_mark = end_mark = self.get_mark()
         indent = self.indent + 1
         spaces: list[str] | None = []
+        ends_colon = BLANK_OR_END + (FLOW_INDICATORS if self.flow_level else "")  # what a ":" ends before
         while True:
             length = 0
             if self.peek() == "#":
                 break
             while True:
                 ch = self.peek(length)
-                after = BLANK_OR_END + (FLOW_INDICATORS if self.flow_level else "")
                 if (
                     ch in BLANK_OR_END
-                    or (ch == ":" and self.peek(length + 1) in after)
+                    or (ch == ":" and self.peek(length + 1) in ends_colon)
                     or (self.flow_level and ch in FLOW_INDICATORS)
                 ):
                     break

@@ -23,7 +23,7 @@ from catalogsync.render import render_text
 from catalogsync.report import LISTED, format_report, report_json, work_done
 from catalogsync.saved import first_difference, saved_plan, stale_reasons
 from catalogsync.selection import Selection
-from catalogsync.settings import open_client, sandbox_path
+from catalogsync.settings import SANDBOX_ADDRESS, open_client, sandbox_address, sandbox_path
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -34,6 +34,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     selection = Selection.parse(*saved.selection) if saved else Selection.parse(args.only, args.exclude)
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
     if saved:
+        _check_saved_sandbox(saved, sandbox_address(args))
         _check_saved_catalog(catalog_path, given=bool(args.catalog))
     catalog, source = read_catalog_input(
         catalog_path, expected_sha256=saved.catalog_sha256 if saved else None
@@ -84,6 +85,19 @@ def _replanned(
         if saved is None:
             raise
         raise StalePlanError(f"saved plan refused: the account changed since it was made: {error}") from None
+
+
+def _check_saved_sandbox(saved: Plan, here: str | None) -> None:
+    """A plan of an embedded sandbox applies to that sandbox only: another database (a mistyped
+    ``--sandbox-db``), a real account, or a real account's plan on a sandbox is refused before any sandbox
+    starts, so no database is made or seeded. Real accounts are told apart once connected (vendor ids)."""
+    recorded = saved.account.base_url
+    if (here or recorded.startswith(SANDBOX_ADDRESS)) and recorded != here:
+        named = here or "the real account these flags name"
+        raise StalePlanError(
+            f"saved plan refused: the plan is for {recorded}, not {named}; nothing was opened or read."
+            " Plan again."
+        )
 
 
 def _check_saved_catalog(path: str, *, given: bool) -> None:

@@ -44,13 +44,40 @@ def test_a_saved_plan_applies_on_the_embedded_sandbox(cli, write, tmp_path):
     assert cli(None, "plan", path, "--sandbox-db", db, "--detailed-exitcode").code == 0
 
 
-def test_a_plan_of_one_sandbox_database_is_refused_on_another(cli, write, tmp_path):
-    path = write(CATALOG)
-    plan = str(tmp_path / "plan.json")
-    assert cli(None, "plan", path, "--sandbox-db", str(tmp_path / "a.sqlite3"), "--out", plan).code == 0
-    refused = cli(None, "apply", plan, "--sandbox-db", str(tmp_path / "b.sqlite3"))
-    assert refused.code == 4
-    assert "b.sqlite3" in refused.err
+def test_a_plan_of_one_sandbox_database_is_refused_on_another_before_it_is_made(
+    cli, write, tmp_path, monkeypatch
+):
+    """A mistyped ``--sandbox-db`` (or ``--sandbox`` for the default) made and seeded a new database before
+    the plan was refused."""
+    monkeypatch.chdir(tmp_path)
+    path, plan, first = write(CATALOG), str(tmp_path / "plan.json"), tmp_path / "a.sqlite3"
+    assert cli(None, "plan", path, "--sandbox-db", str(first), "--out", plan).code == 0
+    for flags, named in [
+        (["--sandbox-db", str(tmp_path / "b.sqlite3")], tmp_path.resolve() / "b.sqlite3"),
+        (["--sandbox"], tmp_path.resolve() / ".catalogsync" / "sandbox.sqlite3"),
+    ]:
+        refused = cli(None, "apply", plan, *flags)
+        assert (refused.code, refused.err) == (
+            4,
+            f"Error: saved plan refused: the plan is for sandbox {first.resolve()}, not sandbox {named};"
+            " nothing was opened or read. Plan again.\n",
+        )
+    assert not (tmp_path / "b.sqlite3").exists() and not (tmp_path / ".catalogsync").exists()
+
+
+def test_plans_of_a_real_account_and_of_a_sandbox_do_not_cross(sandbox, cli, write, tmp_path):
+    path, real, embedded = write(CATALOG), str(tmp_path / "real.json"), str(tmp_path / "embedded.json")
+    assert cli(sandbox, "plan", path, "--out", real).code == 0
+    assert cli(None, "plan", path, "--sandbox-db", str(tmp_path / "a.sqlite3"), "--out", embedded).code == 0
+    served = sandbox.stats()["requests"]
+    on_a_sandbox = cli(None, "apply", real, "--sandbox-db", str(tmp_path / "b.sqlite3"))
+    on_the_real_one = cli(sandbox, "apply", embedded)
+    assert (on_a_sandbox.code, on_the_real_one.code) == (4, 4)
+    assert (
+        f"the plan is for {sandbox.url}, not sandbox {tmp_path.resolve() / 'b.sqlite3'};" in on_a_sandbox.err
+    )
+    assert "not the real account these flags name; nothing was opened or read" in on_the_real_one.err
+    assert sandbox.stats()["requests"] == served and not (tmp_path / "b.sqlite3").exists()
 
 
 def test_export_of_the_embedded_sandbox_is_the_same_each_time(cli, tmp_path):

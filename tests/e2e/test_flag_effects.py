@@ -131,7 +131,7 @@ EFFECTS: dict[tuple[str, str], list[str]] = {
     ],
     ("apply", "--sandbox-db"): [
         "tests/e2e/test_embedded_sandbox.py::test_state_persists_in_the_named_database",
-        "tests/e2e/test_embedded_sandbox.py::test_a_plan_of_one_sandbox_database_is_refused_on_another",
+        "tests/e2e/test_embedded_sandbox.py::test_a_plan_of_one_sandbox_database_is_refused_on_another_before_it_is_made",
     ],
     ("apply", "--sandbox-dialect"): [
         f"{HERE}::test_sandbox_dialect_is_the_embedded_sandbox_dialect[apply-strict]",
