@@ -42,7 +42,7 @@ from catalogsync.catalogfile.yamlcore import (
     short,
 )
 from catalogsync.catalogfile.yamlmarks import START, Marks, Path, Spot, format_path, spot
-from catalogsync.catalogfile.yamlscan import FlowScanner
+from catalogsync.catalogfile.yamlscan import CarefulScanner
 from catalogsync.catalogfile.yamltree import DECLINED, read_tree
 from catalogsync.errors import Problem
 from catalogsync.gcpause import gc_paused
@@ -79,7 +79,7 @@ class _Limited(Composer):
                 self.anchored = bool(self.anchors)
 
 
-class _Loader(_Limited, FlowScanner, yaml.SafeLoader):
+class _Loader(_Limited, CarefulScanner, yaml.SafeLoader):
     """The safe loader with YAML 1.2 booleans and numbers, plain scalars in flow collections as libyaml reads
     them, and a nesting limit in the composer."""
 

@@ -188,3 +188,18 @@ def test_what_libyaml_refuses_is_read_carefully(text: str, error: type[Exception
         read_tree(text)
     fast, careful = parse(text, "c.yaml"), parse(text, "c.yaml", careful=True)
     assert careful.problems and fast.problems == careful.problems
+
+
+@pytest.mark.parametrize("escape", ["\\U00110000", "\\UFFFFFFFF"])
+def test_an_escape_beyond_unicode_is_a_located_problem(escape: str) -> None:
+    """PyYAML's scanner raised ValueError from chr(): a traceback instead of a problem (libyaml refuses the
+    text, so every reader ends at the careful one)."""
+    with pytest.raises(CatalogError) as raised:
+        loads(f'products:\n  A: {{name: "{escape}", price: 1}}\n', "c.yaml")
+    assert [str(p) for p in raised.value.problems] == [
+        "c.yaml:2:16: YAML syntax error: while scanning a quoted scalar, an escape beyond U+10FFFF"
+    ]
+
+
+def test_the_last_code_point_is_read() -> None:
+    assert loads('products:\n  A: {name: "\\U0010FFFF", price: 1}\n').products["A"].name == "\U0010ffff"
