@@ -15,8 +15,6 @@ from catalogsync.errors import SettingsError
 
 DEFAULT_API_URL = "https://www.2checkout.com/api"
 DEFAULT_SANDBOX_DB = ".catalogsync/sandbox.sqlite3"
-SANDBOX_ADDRESS = "sandbox "
-"""The start of an embedded sandbox's address (an API URL starts with ``http``)."""
 SANDBOX_USER = "sandbox"
 DEFAULT_PARALLELISM = 8
 
@@ -123,11 +121,11 @@ def sandbox_path(args: argparse.Namespace) -> Path | None:
     return Path(DEFAULT_SANDBOX_DB) if getattr(args, "sandbox", False) else None
 
 
-def sandbox_address(args: argparse.Namespace) -> str | None:
-    """How plans and exports name the embedded sandbox's account: by its database file (its port is random);
-    None for a real account, named by its API URL once connected."""
+def account_address(args: argparse.Namespace) -> str:
+    """How plans and exports name the account the flags name, known before connecting: the embedded sandbox
+    by its database file (its port is random), a real account by its API URL."""
     path = sandbox_path(args)
-    return None if path is None else f"{SANDBOX_ADDRESS}{path.resolve()}"
+    return f"sandbox {path.resolve()}" if path is not None else resolve(args).base_url
 
 
 def sandbox_conflicts(args: argparse.Namespace) -> list[str]:
@@ -168,7 +166,7 @@ def open_client(args: argparse.Namespace) -> Iterator[Opened]:
             log_file=conn.log_file,
             parallelism=conn.parallelism,
         )
-        address = sandbox_address(args) or conn.base_url
+        address = account_address(args)
         try:
             yield Opened(client, address)
         finally:

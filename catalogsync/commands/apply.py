@@ -23,7 +23,7 @@ from catalogsync.render import render_text
 from catalogsync.report import LISTED, format_report, report_json, work_done
 from catalogsync.saved import first_difference, saved_plan, stale_reasons
 from catalogsync.selection import Selection
-from catalogsync.settings import SANDBOX_ADDRESS, open_client, sandbox_address, sandbox_path
+from catalogsync.settings import account_address, open_client, sandbox_path
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     selection = Selection.parse(*saved.selection) if saved else Selection.parse(args.only, args.exclude)
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
     if saved:
-        _check_saved_sandbox(saved, sandbox_address(args))
+        _check_saved_account(saved, account_address(args))
         _check_saved_catalog(catalog_path, given=bool(args.catalog))
     catalog, source = read_catalog_input(
         catalog_path, expected_sha256=saved.catalog_sha256 if saved else None
@@ -87,16 +87,14 @@ def _replanned(
         raise StalePlanError(f"saved plan refused: the account changed since it was made: {error}") from None
 
 
-def _check_saved_sandbox(saved: Plan, here: str | None) -> None:
-    """A plan of an embedded sandbox applies to that sandbox only: another database (a mistyped
-    ``--sandbox-db``), a real account, or a real account's plan on a sandbox is refused before any sandbox
-    starts, so no database is made or seeded. Real accounts are told apart once connected (vendor ids)."""
-    recorded = saved.account.base_url
-    if (here or recorded.startswith(SANDBOX_ADDRESS)) and recorded != here:
-        named = here or "the real account these flags name"
+def _check_saved_account(saved: Plan, here: str) -> None:
+    """A saved plan applies to the account it was made on: flags that name another address (another API URL,
+    a mistyped ``--sandbox-db``) are refused before anything is opened, so no request is sent and no
+    sandbox database is made. The vendor id, known once connected, is checked then (a pin first)."""
+    if saved.account.base_url != here:
         raise StalePlanError(
-            f"saved plan refused: the plan is for {recorded}, not {named}; nothing was opened or read."
-            " Plan again."
+            f"saved plan refused: the plan is for {saved.account.base_url}, not {here}; nothing was opened or"
+            " read. Plan again."
         )
 
 

@@ -85,7 +85,7 @@ def prepare(work: Path, files: Mapping[str, str]) -> Path:
     return work
 
 
-def environment(base: Path, sandbox: Sandbox, *, account: bool = True) -> dict[str, str]:
+def environment(base: Path, sandbox: Sandbox, *, account: bool) -> dict[str, str]:
     """The environment of a block's commands: no colour, HOME and EDITOR of its own, the venv first on PATH,
     nothing of the caller's catalogsync or 2Checkout settings, and with ``account`` the sandbox's connection
     in ``TWOCHECKOUT_*`` (without, a command finds an account only through ``--sandbox``)."""

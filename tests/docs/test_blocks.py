@@ -159,7 +159,7 @@ def shell(markdown: str) -> Block:
 
 def test_a_failing_line_names_the_doc_the_line_and_the_code(tmp_path: Path, sandbox: Sandbox) -> None:
     block = shell("Intro\n\n```sh\ntrue\nfalse     # fails (exit 1)\nexit 3\necho never\n```\n")
-    env = environment(tmp_path, sandbox)
+    env = environment(tmp_path, sandbox, account=True)
     with pytest.raises(DocCommandFailed, match=r"^synthetic\.md:6: `exit 3` exited 3, expected 0"):
         run_shell_block(block, prepare(tmp_path / "work", {}), env, tmp_path / "logs")
 
@@ -167,7 +167,9 @@ def test_a_failing_line_names_the_doc_the_line_and_the_code(tmp_path: Path, sand
 def test_an_unexpected_success_fails_too(tmp_path: Path, sandbox: Sandbox) -> None:
     block = shell("```sh\ntrue  # refused (exit 4)\n```\n")
     with pytest.raises(DocCommandFailed, match=r"synthetic\.md:2: `true` exited 0, expected 4"):
-        run_shell_block(block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox), tmp_path)
+        run_shell_block(
+            block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox, account=True), tmp_path
+        )
 
 
 def test_commands_see_the_sandbox_a_terminal_with_answers_and_the_scratch_copy(
@@ -183,12 +185,16 @@ def test_commands_see_the_sandbox_a_terminal_with_answers_and_the_scratch_copy(
         "test -f catalog.yaml && test -f examples/ci/gitlab-ci.yml && test -x .venv/bin/catalogsync\n"
         "cp catalog.yaml edited.yaml && $EDITOR edited.yaml && ! cmp -s catalog.yaml edited.yaml\n```\n"
     )
-    run_shell_block(block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox), tmp_path / "logs")
+    run_shell_block(
+        block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox, account=True), tmp_path / "logs"
+    )
 
 
 def test_the_editor_raises_the_first_price(tmp_path: Path, sandbox: Sandbox) -> None:
     work = prepare(tmp_path / "work", {"a.yaml": "x:\n  price: 19.99\n  y: {price: 1}\n"})
-    run_shell_block(shell("```sh\n$EDITOR a.yaml\n```\n"), work, environment(tmp_path, sandbox), tmp_path)
+    run_shell_block(
+        shell("```sh\n$EDITOR a.yaml\n```\n"), work, environment(tmp_path, sandbox, account=True), tmp_path
+    )
     assert (work / "a.yaml").read_text() == "x:\n  price: 20.99\n  y: {price: 1}\n"
 
 
@@ -199,7 +205,9 @@ def test_background_servers_are_killed_when_the_block_fails(tmp_path: Path, sand
     )
     logs = tmp_path / "logs"
     with pytest.raises(DocCommandFailed, match=r"synthetic\.md:4: `false` exited 1"):
-        run_shell_block(block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox), logs)
+        run_shell_block(
+            block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox, account=True), logs
+        )
     (log,) = logs.glob("*.log")
     port = int(re.search(r"127\.0\.0\.1:(\d+)", log.read_text()).group(1))
     assert not _accepts("127.0.0.1", port)
@@ -208,12 +216,14 @@ def test_background_servers_are_killed_when_the_block_fails(tmp_path: Path, sand
 def test_a_background_line_that_does_not_serve_fails(tmp_path: Path, sandbox: Sandbox) -> None:
     block = shell("```sh\nexit 7 &\n```\n")
     with pytest.raises(DocCommandFailed, match=r"synthetic\.md:2: `exit 7 &` ended with exit 7"):
-        run_shell_block(block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox), tmp_path)
+        run_shell_block(
+            block, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox, account=True), tmp_path
+        )
 
 
 def test_a_transcript_must_show_the_output(tmp_path: Path, sandbox: Sandbox) -> None:
     work = prepare(tmp_path / "work", {})
-    env = environment(tmp_path, sandbox)
+    env = environment(tmp_path, sandbox, account=True)
     good, bad, wrong_code = (
         b
         for b in parse_blocks(
@@ -262,7 +272,10 @@ def test_a_broken_readme_command_fails(tmp_path: Path, sandbox: Sandbox) -> None
         DocCommandFailed, match=rf"^README\.md:{line}: `catalogsync validate nosuch\.yaml` exited 1"
     ):
         run_shell_block(
-            tour, prepare(tmp_path / "work", {}), environment(tmp_path, sandbox), tmp_path / "logs"
+            tour,
+            prepare(tmp_path / "work", {}),
+            environment(tmp_path, sandbox, account=True),
+            tmp_path / "logs",
         )
 
 

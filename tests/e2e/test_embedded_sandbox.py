@@ -76,7 +76,9 @@ def test_plans_of_a_real_account_and_of_a_sandbox_do_not_cross(sandbox, cli, wri
     assert (
         f"the plan is for {sandbox.url}, not sandbox {tmp_path.resolve() / 'b.sqlite3'};" in on_a_sandbox.err
     )
-    assert "not the real account these flags name; nothing was opened or read" in on_the_real_one.err
+    assert f"the plan is for sandbox {tmp_path.resolve() / 'a.sqlite3'}, not {sandbox.url}; nothing" in (
+        on_the_real_one.err
+    )
     assert sandbox.stats()["requests"] == served and not (tmp_path / "b.sqlite3").exists()
 
 

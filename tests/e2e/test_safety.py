@@ -63,7 +63,7 @@ def test_plan_refused_for_another_account(make_sandbox, cli, write, tmp_path):
     cli(first, "plan", path, "--out", plan)
     result = cli(second, "apply", plan)
     assert result.code == 4
-    assert "the plan is for vendor" in result.err
+    assert f"the plan is for {first.url}, not {second.url}; nothing was opened or read" in result.err
 
 
 def test_thresholds_exit_3_unless_forced(sandbox, cli, write):

@@ -51,12 +51,17 @@ def move_account(data):
     data["account"]["base_url"] = "http://127.0.0.1:1/api"
 
 
+def other_vendor(data):
+    data["account"]["vendor_id"] = "2222222"
+
+
 STALE = [
     (new_price, "change 2 (create product NEW-1) is not what the catalog plans (create product NEW-1;"),
     (delete_undeclared, "delete coupon SAVEJUNE) is not in a fresh plan of the catalog"),
     (wipe_description, "(update product LTP-003) is not what the catalog plans"),
     (lambda d: d.update(fingerprints={}), "it does not fingerprint product:LTP-003, product:NEW-1"),
-    (move_account, "the plan is for vendor 1311348 at http://127.0.0.1:1/api"),
+    (move_account, "the plan is for http://127.0.0.1:1/api, not http://127.0.0.1:"),
+    (other_vendor, "the plan is for vendor 2222222 at http://127.0.0.1:"),
     (lambda d: d.update(selection=[["product:NEW-*"], []]), "it fingerprints product:LTP-003, which a fresh"),
 ]
 
