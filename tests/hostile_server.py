@@ -64,7 +64,8 @@ class Hostile:
 
     ``answers`` maps a method to one answer, or to a function of the query parameters; unknown methods get
     the API's RECORD_NOT_FOUND. ``calls`` records every method called, in order, and ``ports`` the client's
-    port of each (one port for several calls: they came on one kept-alive connection).
+    port of each (one port for several calls: they came on one kept-alive connection), ``headers`` the
+    request headers of each.
     """
 
     url: str
@@ -73,6 +74,7 @@ class Hostile:
     )
     calls: list[str] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
 
     def answer(self, method: str, query: dict[str, str]) -> Answer | Stream:
         self.calls.append(method)
@@ -101,6 +103,7 @@ class HostileHandler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(url.query) + parse_qsl(body))
         method = url.path.removeprefix("/api/")
         self.server.hostile.ports.append(self.client_address[1])  # type: ignore[attr-defined]
+        self.server.hostile.headers.append(dict(self.headers.items()))  # type: ignore[attr-defined]
         answer = self.server.hostile.answer(method, query)  # type: ignore[attr-defined]
         if isinstance(answer, Stream):
             self.stream(answer)

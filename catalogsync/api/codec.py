@@ -4,7 +4,8 @@ Reads (``detail_*``, ``list_*``, every ``acct/*`` method) go as GET with a query
 everything else is a write, sent as an urlencoded POST and never retried. A response is an error when its
 HTTP status is not 2xx *or* its JSON body carries an ``errors`` member (reference §1.4): both are checked.
 An error whose status points at the settings rather than the call carries a hint: a 404 for an unknown method
-(the base URL) and a 401 or ``UNAUTHORIZED`` (the credentials and the API user's access rights, §1.2).
+or a redirect (the base URL) and a 401 or ``UNAUTHORIZED`` (the credentials and the API user's access rights,
+§1.2).
 JSON nested deeper than :data:`~catalogsync.api.limits.MAX_DEPTH` is refused before it is parsed.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from catalogsync.api.limits import MAX_DEPTH, nested_too_deep
 from catalogsync.errors import ApiError, TransportError, VendorError
+from catalogsync.shown import shown
 
 Pairs = list[tuple[str, str]]
 Body = dict[str, Any]
@@ -26,6 +28,8 @@ CREDENTIALS_HINT = (
     "check the API username and password, and that this API user has the access rights"
     ' "API Access" and "API Updating"'
 )
+
+REDIRECT_HINT = f"catalogsync follows no redirect; {BASE_URL_HINT}"
 
 TOO_DEEP = f"a JSON body nested deeper than {MAX_DEPTH} levels (a real answer needs about 6)"
 
@@ -60,13 +64,23 @@ def _scalar(value: Any) -> str:
 
 
 def decode_response(
-    method: str, status: int, content_type: str, content: bytes, clean: Callable[[str], str]
+    method: str, status: int, headers: Mapping[str, str], content: bytes, clean: Callable[[str], str]
 ) -> Body:
     """The body of a successful response; otherwise :class:`ApiError` or :class:`TransportError`.
 
-    ``clean`` redacts credentials from the vendor's error messages before they enter an exception.
+    ``clean`` redacts credentials from the vendor's error messages before they enter an exception. A redirect
+    is not followed (the credentials go only to the base URL given): it is an error naming where it points,
+    not worth retrying.
     """
-    body = _parse(content_type, content)
+    if 300 <= status < 400:
+        where = redirect(headers.get("Location"), clean)
+        raise TransportError(
+            f"HTTP {status}: {where} instead of an answer ({REDIRECT_HINT})",
+            method=method,
+            status=status,
+            transient=False,
+        )
+    body = _parse(headers.get("Content-Type", ""), content)
     if isinstance(body, str):
         advice = hint(status, [])
         suffix = f" ({advice})" if advice else ""
@@ -87,6 +101,14 @@ def hint(status: int, codes: list[str]) -> str | None:
     if status == 404 and set(codes) <= {"NOT_FOUND", "UNKNOWN"}:  # not a RECORD_NOT_FOUND: no such method
         return BASE_URL_HINT
     return None
+
+
+def redirect(location: str | None, clean: Callable[[str], str]) -> str:
+    """``a redirect to <where>``: the ``Location`` redacted, quoted when not plain text, and cut short."""
+    if not location or not location.strip():
+        return "a redirect"
+    where = shown(clean(location.strip()))
+    return f"a redirect to {where if len(where) <= 200 else where[:197] + '...'}"
 
 
 def _parse(content_type: str, content: bytes) -> Body | str:

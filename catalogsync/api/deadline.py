@@ -134,7 +134,7 @@ def receive(
     """The whole answer of a streamed response, or why there is none; the response is closed either way.
 
     Stops as soon as the body is larger than ``limit`` bytes (at once when its ``Content-Length`` says so),
-    and when the deadline passes between two chunks.
+    and when the deadline passes between two chunks. The body of a redirect is not read: it is never used.
     """
     status = response.status_code
     too_large = Failure(
@@ -143,6 +143,8 @@ def receive(
         transient=False,
     )
     try:
+        if 300 <= status < 400:
+            return Received(status, response.headers, b"")
         if _declared_length(response) > limit:
             return too_large
         chunks, size = [], 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -12,12 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from requests.auth import HTTPBasicAuth
 
+from catalogsync.api import Client
 from catalogsync.api.codec import Pairs
 from catalogsync.api.prepared import Preparer
-from catalogsync.api.redact import nfc
+from catalogsync.api.redact import basic_credentials, nfc
 from catalogsync.api.transport import HEADERS
+from catalogsync.errors import ClientError
 from catalogsync.sandbox import Sandbox
 from tests.api.conftest import MakeClient
+from tests.hostile_server import Hostile, Stream, head
+
+JSON = {"Content_Type": "application/json", "Connection": "close"}
 
 BASES = ("http://127.0.0.1:8080/api", "https://www.2checkout.com/api", "https://bücher.example/api/ü")
 NAMES = ("acct/detail_company_info", "products/list_products", "products/update_product", "x/ä b")
@@ -74,9 +80,10 @@ def test_the_per_call_work_of_requests_is_done_once_per_method(
     sandbox: Sandbox, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Preparing (merging settings, quoting the URL, encoding the credentials) and reading the environment
-    happen once per method for the transport's own session, not once per call: a count, not a time."""
+    happen once per method for the transport's own session, not once per call, and no call goes through
+    ``Session.send`` (its cookie and redirect bookkeeping): a count, not a time."""
     calls: Counter[str] = Counter()
-    for name in ("prepare_request", "merge_environment_settings"):
+    for name in ("prepare_request", "merge_environment_settings", "send"):
         original = getattr(requests.Session, name)
         monkeypatch.setattr(requests.Session, name, counting(calls, name, original))
     client = make_client(sandbox)
@@ -93,3 +100,52 @@ def counting(calls: Counter[str], name: str, original: Callable[..., Any]) -> Ca
         return original(*args, **kwargs)
 
     return counted
+
+
+def test_what_a_server_sets_changes_no_later_call(hostile: Hostile) -> None:
+    """The transport's own session keeps nothing of an answer: a cookie the server sets is not sent back,
+    a redirect is not followed (the call fails, naming its status), and every call sends its credentials."""
+    company = json.dumps({"response_code": "OK", "vendor_company_info": {}}).encode()
+    hostile.answers["acct/detail_company_info"] = Stream(
+        lambda: [head(**JSON, Content_Length=str(len(company)), Set_Cookie="sid=1; Path=/"), company]
+    )
+    hostile.answers["acct/detail_contact_info"] = Stream(
+        lambda: [
+            head(
+                "302 Found",
+                Location=f"{hostile.url}/acct/detail_company_info",
+                Content_Length="0",
+                Connection="close",
+            )
+        ]
+    )
+    with Client(hostile.url, "user", "pässword", max_retries=0) as client:
+        client.account.company_info()
+        with pytest.raises(ClientError, match="HTTP 302: a redirect to http") as raised:
+            client.account.contact_info()
+        client.account.company_info()
+    assert raised.value.method == "acct/detail_contact_info"
+    assert hostile.calls == [
+        "acct/detail_company_info",
+        "acct/detail_contact_info",
+        "acct/detail_company_info",
+    ]
+    assert [sent.get("Cookie") for sent in hostile.headers] == [None, None, None]
+    assert {sent["Authorization"] for sent in hostile.headers} == {
+        "Basic " + basic_credentials("user", "pässword")
+    }
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own session", "injected session"])
+def test_a_redirect_fails_at_once_and_is_not_followed(hostile: Hostile, own: bool) -> None:
+    """A base URL that redirects (http:// to https://, say) is one error naming the target, asked once."""
+    target = "https://www.2checkout.com/api/acct/detail_company_info"
+    hostile.answers["acct/detail_company_info"] = Stream(
+        lambda: [head("301 Moved Permanently", Location=target, Content_Length="0", Connection="close")]
+    )
+    session = None if own else requests.Session()
+    client = Client(hostile.url, "user", "secret", session=session)
+    with client, pytest.raises(ClientError) as raised:
+        client.account.company_info()
+    assert str(raised.value).startswith(f"acct/detail_company_info: HTTP 301: a redirect to {target} instead")
+    assert hostile.calls == ["acct/detail_company_info"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalogsync.api.codec import decode_response, encode_params, is_read
+from catalogsync.api.codec import BASE_URL_HINT, decode_response, encode_params, is_read
 from catalogsync.api.paging import page_count
 from catalogsync.api.redact import DISTINCTIVE, MASK, Redactor, basic_credentials
 from catalogsync.api.retry import Backoff, Gate, is_transient, retry_after
@@ -21,7 +21,9 @@ from tests.api.conftest import FakeTime
 
 def decode(status: int, body: object, content_type: str = "application/json") -> dict[str, object]:
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return decode_response("products/update_product", status, content_type, content, lambda text: text)
+    return decode_response(
+        "products/update_product", status, {"Content-Type": content_type}, content, lambda text: text
+    )
 
 
 # -- parameters -------------------------------------------------------------------------------------------
@@ -121,9 +123,35 @@ def test_vendor_messages_are_cleaned_before_they_enter_the_error() -> None:
     body = {"errors": [{"code": "X", "message": "bad hunter2", "parameter": "hunter2"}]}
     content = json.dumps(body).encode()
     with pytest.raises(ApiError) as caught:
-        decode_response("m", 400, "application/json", content, Redactor(["hunter2"]).text)
+        decode_response("m", 400, {"Content-Type": "application/json"}, content, Redactor(["hunter2"]).text)
     assert "hunter2" not in str(caught.value)
     assert "hunter2" not in repr(caught.value.errors)
+
+
+REDIRECT = "instead of an answer (catalogsync follows no redirect; " + BASE_URL_HINT + ")"
+
+
+@pytest.mark.parametrize("status", [300, 301, 302, 303, 304, 307, 308, 399])
+@pytest.mark.parametrize(
+    ("location", "where"),
+    [
+        ("https://www.2checkout.com/api/x", "a redirect to https://www.2checkout.com/api/x"),
+        (None, "a redirect"),
+        ("  ", "a redirect"),
+        ("https://evil.example/?p=hunter2", "a redirect to https://evil.example/?p=***"),
+        ("/x\x1b[2J\nNo changes", 'a redirect to "/x\\u001b[2J\\nNo changes"'),
+        ("https://a.example/" + "x" * 300, "a redirect to https://a.example/" + "x" * 179 + "..."),
+    ],
+)
+def test_a_redirect_is_an_error_naming_where_it_points_and_is_not_retried(
+    status: int, location: str | None, where: str
+) -> None:
+    """Whatever its body: following it would send the credentials elsewhere, asking again gets it again."""
+    headers = {"Content-Type": "application/json"} | ({} if location is None else {"Location": location})
+    with pytest.raises(TransportError) as caught:
+        decode_response("m", status, headers, b'{"response_code": "OK"}', Redactor(["hunter2"]).text)
+    assert str(caught.value) == f"m: HTTP {status}: {where} {REDIRECT}"
+    assert (caught.value.status, is_transient(caught.value)) == (status, False)
 
 
 # -- redaction --------------------------------------------------------------------------------------------
