@@ -7,8 +7,11 @@ would make a drift job with a typo report drift.
 from __future__ import annotations
 
 import argparse
+import difflib
+import re
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from catalogsync import __version__
 from catalogsync.messages import did_you_mean
@@ -17,12 +20,29 @@ from catalogsync.settings import add_connection_arguments
 EXIT_USAGE = 1
 
 
+SECRET_FLAGS = ("--password",)
+MASK = "***"
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors on exit 1 (exit 2 means "changes present" under --detailed-exitcode)."""
+    """argparse with usage errors on exit 1 (exit 2 means "changes present" under --detailed-exitcode) that
+    never repeat a secret given on the command line (``unrecognized arguments: --pasword ***``)."""
+
+    secrets: ClassVar[tuple[str, ...]] = ()
+    """The secret values of the command line being parsed: class-wide, since a subcommand's parser reports
+    the errors of its own part."""
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> Any:
+        words = list(sys.argv[1:] if args is None else args)
+        _Parser.secrets = secret_values(words)
+        return super().parse_args(words, namespace)
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{_suggestion(message)}\n")
+        shown = masked(f"{message}{_suggestion(message)}", self.secrets)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shown}\n")
 
     def command(self, name: str | None) -> argparse.ArgumentParser:
         """The parser of a subcommand (this one when there is none), for errors found after parsing."""
@@ -31,6 +51,37 @@ class _Parser(argparse.ArgumentParser):
                 found: argparse.ArgumentParser = action.choices[name]
                 return found
         return self
+
+
+def secret_values(words: Sequence[str]) -> tuple[str, ...]:
+    """The values given to a secret flag, as written, abbreviated (``--pass``) or mistyped (``--pasword``)."""
+    found = []
+    for index, word in enumerate(words):
+        name, equals, value = word.partition("=")
+        if not _secret_flag(name):
+            continue
+        if equals:
+            found.append(value)
+        elif index + 1 < len(words):
+            found.append(words[index + 1])
+    return tuple(value for value in found if value)
+
+
+def _secret_flag(name: str) -> bool:
+    if not name.startswith("--") or len(name) < 4:
+        return False
+    folded = name.lower()
+    return any(
+        flag.startswith(folded) or difflib.SequenceMatcher(None, folded, flag).ratio() >= 0.75
+        for flag in SECRET_FLAGS
+    )
+
+
+def masked(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with each secret replaced where it stands as a word (a short one inside a word is kept)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = re.sub(rf"(?<![^\s'\"=]){re.escape(secret)}(?![^\s'\"])", MASK, text)
+    return text
 
 
 def _suggestion(message: str) -> str:

@@ -12,6 +12,7 @@ HTTP client, the diff or the sandbox.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 
 from catalogsync.arguments import EXIT_USAGE, build_parser
 from catalogsync.console import Console
-from catalogsync.errors import CatalogsyncError
+from catalogsync.errors import CatalogsyncError, OutputClosed
 from catalogsync.settings import sandbox_conflicts
 
 __all__ = ["build_parser", "main"]
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(-1 if args.quiet else args.verbose, _colour(args))
     try:
         return handler(args.command)(args, console)
+    except OutputClosed:
+        _silence_stdout()
+        return 1
     except CatalogsyncError as error:
         console.error(str(error))
         return error.exit_code
@@ -65,4 +69,10 @@ def _colour(args: argparse.Namespace) -> bool:
     """Colour on a terminal, unless --no-color, NO_COLOR set to anything (no-color.org) or TERM=dumb."""
     if args.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    return sys.stdout.isatty()
+    return sys.stdout is not None and sys.stdout.isatty()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no descriptor: tests capture stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

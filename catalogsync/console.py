@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from catalogsync.errors import CatalogsyncError
+from catalogsync.errors import CatalogsyncError, OutputClosed, OutputError
 
 
 class Console:
@@ -23,8 +24,19 @@ class Console:
         return self.verbosity >= 0
 
     def out(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        """Write a result to stdout; one that cannot be written is an :class:`OutputError` (exit 1)."""
+        stream = sys.stdout
+        try:
+            if stream is None:  # started without a descriptor 1 (a shell's >&-)
+                raise OSError(errno.EBADF, "closed")
+            stream.write(text)
+            stream.flush()
+        except BrokenPipeError:
+            raise OutputClosed("standard output was closed by its reader") from None
+        except OSError as error:
+            if error.errno == errno.EBADF:
+                raise OutputError("standard output is closed: there is nowhere to write the result") from None
+            raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
 
     def info(self, text: str) -> None:
         if self.verbosity >= 0:
@@ -41,8 +53,12 @@ class Console:
 def confirm(console: Console) -> bool:
     if not sys.stdin.isatty():
         raise CatalogsyncError("refusing to apply without --yes: stdin is not a terminal")
-    console.out("Apply these changes? Only 'yes' is accepted: ")
-    return sys.stdin.readline().strip() == "yes"
+    try:
+        console.out("Apply these changes? Only 'yes' is accepted: ")
+        return sys.stdin.readline().strip() == "yes"
+    except KeyboardInterrupt:  # Ctrl-C at the question: the error goes on a line of its own
+        console.out("\n")
+        raise
 
 
 @contextmanager

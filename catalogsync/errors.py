@@ -14,6 +14,8 @@ a message and an exit code in one place (``catalogsync.cli``)::
     |   +-- SafetyError              refused by a safety rule (exit 3)
     |   +-- StalePlanError           saved plan no longer matches the account or catalog (exit 4)
     +-- ApplyError                   apply finished with failures; carries the report
+    +-- OutputError                  an output (stdout, a file) could not be written
+        +-- OutputClosed             stdout's reader went away (``| head``): nothing more to say
 
 Messages never contain credentials: the client redacts them before an error is built.
 """
@@ -160,3 +162,11 @@ class ApplyError(CatalogsyncError):
     def __init__(self, message: str, report: object) -> None:
         self.report = report
         super().__init__(message)
+
+
+class OutputError(CatalogsyncError):
+    """An output could not be written: standard output, a saved plan, a report, an export, the log."""
+
+
+class OutputClosed(OutputError):
+    """Standard output's reader went away (``catalogsync export | head``): the command stops quietly."""

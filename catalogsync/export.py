@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from catalogsync.catalog import Adopt, Catalog
 from catalogsync.kinds import BY_NAME, KINDS
-from catalogsync.live import LiveState, Stray
-from catalogsync.moves import ADOPTABLE, Move, rekeyed
+from catalogsync.live import ADOPTABLE, LiveState, Stray, settle_shared
+from catalogsync.moves import Move, rekeyed
 
 
 def exported(live: LiveState) -> tuple[Catalog, list[str]]:
@@ -51,11 +51,16 @@ def exported(live: LiveState) -> tuple[Catalog, list[str]]:
             "Not exported (catalogsync manages resources by key; see docs/catalog.md, 'Adopting resources'):",
         ]
         header += notes
-    if any(stray.reason == "duplicate" for stray in view.strays):
+    shared = {stray.kind for stray in view.strays if stray.reason == "duplicate"}
+    if shared & set(ADOPTABLE):
         header += [
             "Resources that share a key cannot be told apart by it: adopt them by id the same way, each under"
             " a key of its own (one of them may keep the shared key once the others have moved).",
         ]
+    header += [
+        f"{kind.capitalize()}s that share a key: {settle_shared(kind)}."
+        for kind in sorted(shared - set(ADOPTABLE))
+    ]
     return catalog, header
 
 

@@ -55,6 +55,18 @@ def links(kind: AnyKind, obj: WireObject[Any]) -> tuple[Reference, ...]:
     return obj.links
 
 
+ADOPTABLE = ("product",)
+"""The kinds a catalog can adopt by vendor id. Options are linked to by name (a product's option links) and
+coupon codes are unique, so a live option or coupon that shares its key can only be settled in the admin."""
+
+
+def settle_shared(kind: str) -> str:
+    """What to do about live resources of ``kind`` that share a key."""
+    if kind in ADOPTABLE:
+        return "adopt it by id under a key of its own"
+    return f"rename or delete the others in the 2Checkout admin pages: {kind}s cannot be adopted by id"
+
+
 @dataclass(frozen=True)
 class Stray:
     """A live resource catalogsync cannot manage by key: no key, or a key shared by several resources."""
@@ -70,7 +82,7 @@ class Stray:
 
     def __str__(self) -> str:
         why = (
-            "shares its key with another live resource (adopt it by id under a key of its own)"
+            f"shares its key with another live resource ({settle_shared(self.kind)})"
             if self.reason == "duplicate"
             else "has no key (adopt it by id)"
         )

@@ -16,10 +16,9 @@ from typing import Any, Literal, cast
 from catalogsync.catalog import Catalog
 from catalogsync.diff import MOVES, Change
 from catalogsync.kinds import KINDS, AnyKind, Model, Reference, WireObject
-from catalogsync.live import Listed, LiveState, Stray
+from catalogsync.live import ADOPTABLE, Listed, LiveState, Stray, settle_shared
 
 MoveOp = Literal["rename", "adopt"]
-ADOPTABLE = ("product",)
 """Kinds whose resources may have no key (an option always has a name, a coupon a code)."""
 
 
@@ -97,7 +96,8 @@ def _rename(kind: AnyKind, key: str, previous: list[str], live: LiveState) -> li
         reason = f"several of its previous {kind.key_label}s are live ({', '.join(old)}): keep one of them"
         return [Refusal(kind.name, key, reason)]
     if old[0] in ambiguous:
-        reason = f"its previous {kind.key_label} {old[0]} is held by several live {kind.section}: adopt by id"
+        settle = "adopt by id" if kind.name in ADOPTABLE else settle_shared(kind.name)
+        reason = f"its previous {kind.key_label} {old[0]} is held by several live {kind.section}: {settle}"
         return [Refusal(kind.name, key, reason)]
     return [Move("rename", kind.name, key, old[0])]
 

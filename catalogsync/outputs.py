@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from catalogsync.catalogfile.sources import is_part_of, part_names
-from catalogsync.errors import SettingsError
+from catalogsync.errors import OutputError, SettingsError
 
 
 def check_output(flag: str, path: str | None, inputs: Collection[str | Path | None] = ()) -> None:
@@ -41,12 +41,22 @@ def _same(target: Path, source: Path) -> bool:
 
 
 def _check_parent(flag: str, path: str) -> None:
-    """The folder that will hold ``path`` exists and is writable."""
+    """The folder that will hold ``path`` exists and takes a file."""
     folder = Path(path).parent
     if not folder.is_dir():
         raise SettingsError(f"{flag} {path}: the folder {folder} does not exist; create it first")
-    if not os.access(folder, os.W_OK):
-        raise SettingsError(f"{flag} {path}: the folder {folder} is not writable")
+    _check_writable(flag, path, folder)
+
+
+def _check_writable(flag: str, path: str, folder: Path) -> None:
+    """A file can be made in ``folder``: tried, not guessed from its mode (root may write anywhere by mode,
+    and /proc or a read-only mount refuses every new file)."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".catalogsync-probe.", suffix=".tmp")
+    except OSError as error:
+        raise SettingsError(f"{flag} {path}: cannot write in {folder}: {error.strerror or error}") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def is_folder(path: str) -> bool:
@@ -63,8 +73,7 @@ def check_folder_output(flag: str, path: str, names: Collection[str]) -> None:
     if not folder.exists():
         _check_parent(flag, path)
         return
-    if not os.access(folder, os.W_OK):
-        raise SettingsError(f"{flag} {path}: the folder is not writable")
+    _check_writable(flag, path, folder)
     others = [name for name in part_names(folder) if name not in names]
     if others:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
@@ -76,23 +85,33 @@ def check_folder_output(flag: str, path: str, names: Collection[str]) -> None:
 
 def write_folder(path: str, files: Mapping[str, str]) -> None:
     """Create the folder if needed and write each file whole (:func:`write_whole`)."""
-    Path(path).mkdir(exist_ok=True)
+    try:
+        Path(path).mkdir(exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot make the folder {path}: {error.strerror or error}") from None
     for name, text in files.items():
         write_whole(os.path.join(path, name), text)
 
 
 def write_whole(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, so that a reader never sees a
-    half-written file and an interrupted write leaves the old one."""
+    half-written file and an interrupted write leaves the old one; a failure is an :class:`OutputError`."""
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
         os.chmod(temporary, _mode_of(target))
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(
+                f"cannot write {path}: {error.strerror or error}; it was left as it was"
+            ) from None
         raise
 
 

@@ -4,8 +4,9 @@ A saved plan is what a reviewer approved; the file travels between CI jobs and p
 edited. ``apply PLAN`` therefore re-reads the account, makes the plan again from the catalog (whose bytes
 must hash to the recorded value) with the recorded selection, and applies only when the fresh plan is the
 saved one: same account, same fingerprints of what it read, the same changes in the same order with the same
-before- and after-states and the same displayed fields. A file that does not parse into known kinds and
-operations is refused before anything is read.
+before- and after-states and the same displayed fields. A file that is not exactly the format ``save_plan``
+writes (:class:`SavedPlan`: every member present, of its type, and nothing else), or whose changes are not of
+known kinds and operations, is refused in one line before anything is read.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ import json
 import os
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import PydanticCustomError
 
 from catalogsync.catalogfile.sources import is_saved_plan
-from catalogsync.diff import MOVES, Change, FieldChange, Unmanaged
+from catalogsync.diff import MOVES, Change, FieldChange, Op, Unmanaged
 from catalogsync.errors import PlanError
 from catalogsync.kinds import BY_NAME
 from catalogsync.live import LiveState, Stray, fingerprint
 from catalogsync.outputs import write_whole
 from catalogsync.plan import Account, Plan
+from catalogsync.shown import shown
 
 SAVED_FORMAT = 4
 """Version 2 records the catalog's path relative to the plan's folder, and the selection; version 3 renames
@@ -34,6 +37,78 @@ STATES = {"create": (False, True), "update": (True, True), "delete": (True, Fals
     op: (True, True) for op in MOVES
 }
 """Whether each operation has a before- and an after-state."""
+SHOWN_INPUT = 60
+"""How much of a wrong value a message quotes."""
+
+
+class Saved(BaseModel):
+    """A part of the saved format: each member of exactly its JSON type, required unless noted, no other."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SavedAccount(Saved):
+    vendor_id: str
+    base_url: str
+
+
+class SavedFieldChange(Saved):
+    path: str
+    old: Any
+    new: Any
+
+
+class SavedChange(Saved):
+    """A change as written; its operation, kind, key, states and source are checked by :func:`_change`. What
+    a change may lack, it may lack in the file too (a delete written by hand has no after-state)."""
+
+    op: str
+    kind: str
+    key: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    fields: list[SavedFieldChange] = []
+    source: str | None = None
+
+
+class SavedUnmanaged(Saved):
+    kind: str
+    key: str
+    reason: str
+
+
+class SavedStray(Saved):
+    kind: str
+    id: str
+    label: str
+    reason: str
+    links: list[str] = []
+
+
+def _two_lists(value: Any, handler: ValidatorFunctionWrapHandler) -> list[list[str]]:
+    """The selection: its ``--only`` and its ``--exclude`` patterns."""
+    try:
+        lists: list[list[str]] = handler(value)
+    except ValidationError:
+        lists = []
+    if len(lists) != 2:
+        raise PydanticCustomError("selection", "expected two lists of text")
+    return lists
+
+
+class SavedPlan(Saved):
+    """The whole file, as :func:`save_plan` writes it."""
+
+    format_version: int
+    """Checked first, with a message of its own (see :func:`saved_plan`)."""
+    account: SavedAccount
+    catalog_path: str
+    catalog_sha256: str
+    changes: list[SavedChange]
+    fingerprints: dict[str, str]
+    selection: Annotated[list[list[str]], WrapValidator(_two_lists)]
+    strays: list[SavedStray]
+    unmanaged: list[SavedUnmanaged]
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:
@@ -64,87 +139,100 @@ def saved_plan(path: str | Path) -> Plan | None:
                 f"{path}: a damaged plan file (empty, cut short, or not a saved plan): plan again"
             )
         return None
-    if data["format_version"] != SAVED_FORMAT:
-        raise PlanError(
-            f"{path}: a plan of format_version {data['format_version']!r}, not {SAVED_FORMAT}: plan again"
-        )
+    version = data["format_version"]
+    if type(version) is not int or version != SAVED_FORMAT:  # 4.0 == 4, and True is an int
+        raise PlanError(f"{path}: a plan of format_version {_short(version)}, not {SAVED_FORMAT}: plan again")
     try:
-        plan = _plan(data)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise PlanError(f"{path}: not a readable catalogsync plan: {_reason(error)}") from None
-    return replace(plan, catalog_path=str(Path(path).parent / plan.catalog_path))
+        plan = _plan(SavedPlan.model_validate(data))
+    except ValidationError as error:
+        reason = _problem(error)
+    except ValueError as error:
+        reason = str(error)
+    else:
+        return replace(plan, catalog_path=str(Path(path).parent / plan.catalog_path))
+    raise PlanError(f"{path}: not a readable catalogsync plan: {_printable(reason)}")
 
 
 def _parsed(path: str | Path, text: str) -> Any:
-    """The JSON of a file, or None when it is not JSON (a catalog); a plan cut short or garbled is refused."""
+    """The JSON of a file, or None when it is not JSON (a catalog); a plan cut short or garbled is refused
+    (Python's own advice on an int of more than 4300 digits is not shown)."""
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as error:
         if is_saved_plan(text.encode()) or Path(path).suffix.lower() == ".json":
-            where = f" ({error})" if isinstance(error, ValueError) else ""
-            raise PlanError(f"{path}: a damaged plan file, not valid JSON{where}: plan again") from None
+            located = isinstance(error, json.JSONDecodeError)
+            why = error if located else "nested too deeply, or a number too long"
+            raise PlanError(f"{path}: a damaged plan file, not valid JSON ({why}): plan again") from None
         return None
 
 
-def _plan(data: dict[str, Any]) -> Plan:
-    changes = data["changes"]
-    if not isinstance(changes, list):
-        raise ValueError("changes is not a list")
-    selection = data["selection"]
+def _plan(saved: SavedPlan) -> Plan:
+    only, exclude = saved.selection
     return Plan(
-        changes=tuple(_change(index, c) for index, c in enumerate(changes, 1)),
-        unmanaged=tuple(Unmanaged(**u) for u in data["unmanaged"]),
-        strays=tuple(Stray(**{**s, "links": tuple(s.get("links", ()))}) for s in data["strays"]),
-        account=Account(**data["account"]),
-        catalog_sha256=_text(data["catalog_sha256"], "catalog_sha256"),
-        catalog_path=_text(data["catalog_path"], "catalog_path"),
-        fingerprints={
-            _text(k, "fingerprints"): _text(v, "fingerprints") for k, v in data["fingerprints"].items()
-        },
-        selection=(tuple(map(str, selection[0])), tuple(map(str, selection[1]))),
+        changes=tuple(_change(index, c) for index, c in enumerate(saved.changes, 1)),
+        unmanaged=tuple(Unmanaged(**dict(u)) for u in saved.unmanaged),
+        strays=tuple(Stray(**{**dict(s), "links": tuple(s.links)}) for s in saved.strays),
+        account=Account(**dict(saved.account)),
+        catalog_sha256=saved.catalog_sha256,
+        catalog_path=saved.catalog_path,
+        fingerprints=dict(saved.fingerprints),
+        selection=(tuple(only), tuple(exclude)),
     )
 
 
-def _change(index: int, data: Any) -> Change:
+def _change(index: int, saved: SavedChange) -> Change:
     """One change, checked: a known operation and kind, and states that are states of that kind."""
-    where = f"change {index}"
-    if not isinstance(data, dict):
-        raise ValueError(f"{where} is not an object")
-    op, kind, key = data.get("op"), data.get("kind"), data.get("key")
+    where, op, kind, key = f"change {index}", saved.op, saved.kind, saved.key
     if op not in OPS:
         raise ValueError(f"{where} has the unknown op {op!r} (one of {', '.join(OPS)})")
     if kind not in BY_NAME:
         raise ValueError(f"{where} has the unknown kind {kind!r} (one of {', '.join(BY_NAME)})")
-    if not isinstance(key, str) or not key:
+    if not key:
         raise ValueError(f"{where} has no key")
-    before, after = data.get("before"), data.get("after")
-    for name, state, wanted in (("before", before, STATES[op][0]), ("after", after, STATES[op][1])):
+    what = f"{where} ({op} {kind} {shown(key)})"
+    for name, state, wanted in (
+        ("before", saved.before, STATES[op][0]),
+        ("after", saved.after, STATES[op][1]),
+    ):
         if wanted != (state is not None):
-            raise ValueError(f"{where} ({op} {kind} {key}) {'needs' if wanted else 'takes no'} {name}")
+            raise ValueError(f"{what} {'needs' if wanted else 'takes no'} {name}")
         if state is not None:
             try:
                 BY_NAME[kind].model.live(state)
             except ValidationError as error:
-                problem = error.errors()[0]
-                at = ".".join(str(part) for part in problem["loc"])
-                raise ValueError(f"{where} ({op} {kind} {key}) {name}.{at}: {problem['msg']}") from None
-    source = data.get("source")
-    if (op in MOVES) != (isinstance(source, str) and bool(source)):
-        raise ValueError(f"{where} ({op} {kind} {key}) {'needs' if op in MOVES else 'takes no'} source")
-    fields = tuple(FieldChange(**f) for f in data.get("fields", ()))
-    return Change(op, kind, key, before, after, fields, source)
+                raise ValueError(f"{what} {_problem(error, name)}") from None
+    if (op in MOVES) != (saved.source is not None) or saved.source == "":
+        raise ValueError(f"{what} {'needs' if op in MOVES else 'takes no'} source")
+    fields = tuple(FieldChange(**dict(f)) for f in saved.fields)
+    return Change(cast(Op, op), kind, key, saved.before, saved.after, fields, saved.source)
 
 
-def _text(value: Any, name: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{name} holds {type(value).__name__}, not text")
-    return value
+def _problem(error: ValidationError, *within: str) -> str:
+    """The first problem pydantic found: where (dotted, below ``within``), what, and the value found there."""
+    problem = error.errors(include_url=False)[0]
+    at = ".".join([*within, *(str(part) for part in problem["loc"])])
+    what = "Input should be a valid dictionary" if problem["type"] == "model_type" else problem["msg"]
+    what = _cut(_printable(what), 2 * SHOWN_INPUT)  # a kind's own message may quote the value whole
+    found = "" if problem["type"] == "missing" else f" (got {_short(problem['input'])})"
+    return f"{at}: {what}{found}" if at else f"{what}{found}"
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return f"{error.args[0]} is missing"
-    return str(error)
+def _short(value: Any) -> str:
+    """A value read from the file, as JSON on one line, cut short."""
+    try:
+        text = _printable(json.dumps(value, ensure_ascii=False, default=repr))
+    except (ValueError, RecursionError):  # too deep, or an int of more digits than Python converts
+        text = "..."
+    return _cut(text, SHOWN_INPUT)
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 3] + "..."
+
+
+def _printable(text: str) -> str:
+    """One line: what is not printable (line breaks, terminal controls, lone surrogates) as JSON escapes."""
+    return "".join(char if char.isprintable() else json.dumps(char)[1:-1] for char in text)
 
 
 def stale_reasons(plan: Plan, live: LiveState) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,14 +60,15 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=DEFAULT_PARALLELISM,
         metavar="N",
-        help=f"most requests in flight at once (default {DEFAULT_PARALLELISM})",
+        help=f"most requests in flight at once, 1 to 256 (default {DEFAULT_PARALLELISM})",
     )
     group.add_argument(
         "--timeout",
         type=_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="give up on an attempt with no complete answer after SECONDS (more than 0; default %(default)g)",
+        help="give up on an attempt with no complete answer after SECONDS (more than 0, at most a day;"
+        " default %(default)g)",
     )
     group.add_argument("--log-file", metavar="PATH", help="append every request and response (redacted)")
 
@@ -171,6 +173,8 @@ def open_client(args: argparse.Namespace) -> Iterator[Opened]:
             yield Opened(client, address)
         finally:
             client.close()
+            if client.log_failure:
+                sys.stderr.write(f"Warning: {client.log_failure}\n")
 
 
 @contextmanager

@@ -3,6 +3,7 @@ CLI run in-process against them."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -11,12 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from catalogsync.cli import main
 from catalogsync.sandbox import Sandbox
 from tests.hostile_server import Hostile, HostileHandler, QuietServer
 
 MakeSandbox = Callable[..., Sandbox]
+
+# Property tests draw the same examples on every run (a red run is a change's doing, and can be repeated);
+# HYPOTHESIS_PROFILE=explore draws new ones each run, to look for what the fixed ones miss.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,8 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTION = b"Only 'yes' is accepted"
 
 
-def run_on_a_terminal(args: list[str], env: dict[str, str], answer: str | None = None) -> tuple[int, str]:
-    """The exit code and everything the CLI wrote; ``answer`` is typed once its question appears."""
+def run_on_a_terminal(
+    args: list[str], env: dict[str, str], answer: str | None = None, *, interrupt: bool = False
+) -> tuple[int, str]:
+    """The exit code and everything the CLI wrote; ``answer`` is typed once its question appears, or with
+    ``interrupt`` Ctrl-C is pressed then (SIGINT: the process has no controlling terminal to send it)."""
     primary, secondary = os.openpty()
     try:
         with subprocess.Popen(
@@ -26,8 +30,12 @@ def run_on_a_terminal(args: list[str], env: dict[str, str], answer: str | None =
         ) as process:
             os.close(secondary)
             secondary = -1
-            output = _read(primary, until=QUESTION if answer is not None else None)
-            if answer is not None:
+            asks = answer is not None or interrupt
+            output = _read(primary, until=QUESTION if asks else None)
+            if interrupt:
+                process.send_signal(signal.SIGINT)
+                output += _read(primary)
+            elif answer is not None:
                 os.write(primary, answer.encode() + b"\n")
                 output += _read(primary)
             code = process.wait(timeout=60)

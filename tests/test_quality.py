@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +43,11 @@ def test_a_traceback_in_any_test_output_fails_the_suite(tmp_path: Path) -> None:
     )
     assert "1 failed, 1 passed" in result.stdout, result.stdout
     assert "the test's output holds a Python traceback" in result.stdout and "::test_noisy" in result.stdout
+
+
+def test_property_tests_draw_the_same_examples_unless_told_to_explore() -> None:
+    """The README's test command (CI's) is repeatable: Hypothesis is derandomized by tests/conftest.py."""
+    from hypothesis import settings
+
+    exploring = os.environ.get("HYPOTHESIS_PROFILE") == "explore"
+    assert settings.default.derandomize is not exploring

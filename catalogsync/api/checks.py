@@ -3,8 +3,9 @@
 Each refusal is one :class:`SettingsError` line. A URL with an ``@`` anywhere is refused without being shown
 (its userinfo would be a password, whether or not the rest of it parses), and the part of a URL after ``?``
 or ``#`` is never shown either; any other malformed URL is shown as written, so that a person sees the typo.
-Credentials go as UTF-8 (RFC 7617, ``charset="UTF-8"``): any text is fine except control characters, and a
-``:`` in the username, which Basic auth could not tell from the one it puts before the password.
+Credentials go as UTF-8 (RFC 7617, ``charset="UTF-8"``): any text is fine except control characters, bytes
+that are not UTF-8 (lone surrogates, as the environment gives them), and a ``:`` in the username, which Basic
+auth could not tell from the one it puts before the password.
 """
 
 from __future__ import annotations
@@ -51,9 +52,15 @@ def check_credentials(username: str, password: str) -> None:
         raise SettingsError(
             "the API username must not contain ':' (Basic auth puts one between username and password)"
         )
-    if any(unicodedata.category(char) == "Cc" for char in username + password):
+    categories = {unicodedata.category(char) for char in username + password}
+    if "Cc" in categories:
         raise SettingsError(
             "the API username and password must not contain control characters (tabs, line breaks)"
+        )
+    if "Cs" in categories:  # what os.environ and sys.argv make of bytes that are not UTF-8
+        raise SettingsError(
+            "the API username and password must be UTF-8 text: one holds bytes that are not"
+            " (set in another encoding?)"
         )
 
 

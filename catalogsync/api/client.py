@@ -12,7 +12,7 @@ import requests
 
 from catalogsync.api import hashes
 from catalogsync.api.codec import Body
-from catalogsync.api.limits import MAX_BODY_BYTES
+from catalogsync.api.limits import MAX_BODY_BYTES, MAX_PARALLELISM
 from catalogsync.api.paging import Items, list_all
 from catalogsync.api.resources import Account, Products, Sales
 from catalogsync.api.transport import Policy, Transport
@@ -52,8 +52,14 @@ class Client:
         parallelism: int = 8,
         max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
-        if parallelism < 1:
-            raise SettingsError("parallelism must be at least 1")
+        if (
+            isinstance(parallelism, bool)
+            or not isinstance(parallelism, int)
+            or not 0 < parallelism <= MAX_PARALLELISM
+        ):
+            raise SettingsError(
+                f"parallelism must be a whole number from 1 to {MAX_PARALLELISM}, not {parallelism!r}"
+            )
         self.parallelism = parallelism
         self._secret, self._demo = secret, demo
         self._transport = Transport(
@@ -91,6 +97,11 @@ class Client:
     def requests_made(self) -> int:
         """HTTP requests issued so far, every attempt and retry included."""
         return self._transport.requests_made
+
+    @property
+    def log_failure(self) -> str | None:
+        """Why the ``log_file`` stopped being written (the disk filled up...): no request fails for it."""
+        return self._transport.log_failure
 
     @property
     def requests_expected(self) -> tuple[int, int]:

@@ -1,4 +1,5 @@
-"""How much of an answer the client accepts: its size, and how deeply its JSON nests.
+"""How much of an answer the client accepts (its size, how deeply its JSON nests), how many requests it keeps
+in flight and how long it waits for one.
 
 A page of 100 products is about 100 KB, so :data:`MAX_BODY_BYTES` (32 MiB) is some 300 times the largest real
 answer, yet it bounds what one request may hold in memory (``parallelism`` of them are in flight at once).
@@ -15,6 +16,11 @@ from itertools import accumulate
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_PARALLELISM = 256
+"""Requests in flight at once: far above what an API's rate limit allows, yet threads and pooled connections
+are made for each (urllib3 fills its pool's queue up front: a parallelism of 10**8 never started)."""
+MAX_TIMEOUT = 86_400.0
+"""Seconds of one attempt: a day (a socket cannot wait past about 10**9 s: 1e10 was an OverflowError)."""
 
 NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 """Every byte but the four that nest (for ``bytes.translate`` to delete)."""

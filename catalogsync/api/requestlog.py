@@ -51,17 +51,34 @@ class Attempt:
 
 
 class RequestLog:
-    """Appends to ``path``; safe to share between threads. The file is opened per block, never kept open."""
+    """Appends to ``path``; safe to share between threads. The file is opened per block, never kept open.
+
+    A block that cannot be written (the disk is full, the file was made read-only) fails no request: the log
+    stops there, and :attr:`failure` says where and why, for the caller to report.
+    """
 
     def __init__(self, path: str | os.PathLike[str], redactor: Redactor) -> None:
         self._path = path
         self._redactor = redactor
         self._lock = threading.Lock()
+        self._written = 0
+        self.failure: str | None = None
 
     def record(self, attempt: Attempt) -> None:
         block = self._format(attempt)
-        with self._lock, open(self._path, "a", encoding="utf-8") as log:
-            log.write(block)
+        with self._lock:
+            if self.failure is not None:
+                return
+            try:
+                with open(self._path, "a", encoding="utf-8") as log:
+                    log.write(block)
+            except OSError as error:
+                self.failure = (
+                    f"the request log {os.fspath(self._path)} stopped after {self._written} requests:"
+                    f" {error.strerror or error}"
+                )
+                return
+            self._written += 1
 
     def _format(self, attempt: Attempt) -> str:
         redact = self._redactor

@@ -30,7 +30,7 @@ from catalogsync.api.checks import check_base_url, check_credentials
 from catalogsync.api.codec import Body, Pairs, Received, decode_response, encode_params, is_read
 from catalogsync.api.deadline import DeadlineAdapter, attempt_timeout, receive
 from catalogsync.api.failure import Failure, address, describe
-from catalogsync.api.limits import MAX_BODY_BYTES
+from catalogsync.api.limits import MAX_BODY_BYTES, MAX_TIMEOUT
 from catalogsync.api.prepared import Preparer
 from catalogsync.api.redact import Redactor, basic_credentials, nfc
 from catalogsync.api.requestlog import Attempt, RequestLog
@@ -66,6 +66,10 @@ class Policy:
             raise SettingsError(f"timeout must be a finite number of seconds, not {self.timeout!r}")
         if self.timeout <= 0:
             raise SettingsError(f"timeout must be more than 0 seconds, not {self.timeout!r}")
+        if self.timeout > MAX_TIMEOUT:
+            raise SettingsError(
+                f"timeout must be at most {MAX_TIMEOUT:g} seconds (a day), not {self.timeout!r}"
+            )
         for name in ("max_retries", "backoff", "max_backoff", "connect_retries", "connect_pause"):
             value = getattr(self, name)
             if not value >= 0:  # NaN fails too
@@ -123,6 +127,11 @@ class Transport:
     def requests_made(self) -> int:
         with self._count_lock:
             return self._requests
+
+    @property
+    def log_failure(self) -> str | None:
+        """Why the request log stopped being written (no request fails for it), or None."""
+        return self._log.failure if self._log is not None else None
 
     def call(self, group: str, method: str, params: Mapping[str, Any] | None = None, *, write: bool) -> Body:
         """The body of a successful call; reads are retried on transient failures, writes never."""

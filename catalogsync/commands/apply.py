@@ -11,7 +11,7 @@ from catalogsync.breaker import request_deadline, unanswered
 from catalogsync.commands.account import build_plan, check_account, read_live
 from catalogsync.commands.inputs import read_catalog_input
 from catalogsync.console import Console, confirm, stop_on_signals
-from catalogsync.errors import CatalogsyncError, PlanError, SettingsError, StalePlanError
+from catalogsync.errors import CatalogsyncError, OutputError, PlanError, SettingsError, StalePlanError
 from catalogsync.execute import ApplyReport, Outcome, execute
 from catalogsync.inflight import Journal, journal_path, wait_for_settled
 from catalogsync.live import LiveState
@@ -31,6 +31,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
     saved = saved_plan(args.target)
     if saved and (args.only or args.exclude):
         raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")
+    if not saved and args.catalog:
+        raise CatalogsyncError(
+            f"--catalog names the catalog of a saved plan; {args.target} is a catalog: apply it alone"
+        )
     selection = Selection.parse(*saved.selection) if saved else Selection.parse(args.only, args.exclude)
     catalog_path = (args.catalog or saved.catalog_path) if saved else args.target
     if saved:
@@ -55,6 +59,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             if plan.empty:
                 if saved:
                     console.out("No changes. The account matches the catalog.\n")
+                _write_report(args.report, ApplyReport(), console)
                 return 0
             if not saved and not args.yes and not confirm(console):
                 console.info("Apply cancelled; nothing was changed.")
@@ -67,11 +72,22 @@ def run(args: argparse.Namespace, console: Console) -> int:
                 settled
             ):  # else a write without an answer may still be in flight: its journal expires by itself
                 journal.close()
-    if args.report:
-        write_whole(args.report, report_json(report))
-        console.info(f"Report written to {args.report}")
-    console.out("\n" + format_report(report, full=console.verbosity > 0))
+    try:
+        _write_report(args.report, report, console)
+    finally:  # what was done is shown even when the report cannot be written
+        console.out("\n" + format_report(report, full=console.verbosity > 0))
     return 0 if report.ok else 1
+
+
+def _write_report(path: str | None, report: ApplyReport, console: Console) -> None:
+    """The outcome as JSON in ``path`` (``--report``), also when there was nothing to change."""
+    if path is None:
+        return
+    try:
+        write_whole(path, report_json(report))
+    except OutputError as error:
+        raise OutputError(f"--report: {error}; what the apply did is in its summary") from None
+    console.info(f"Report written to {path}")
 
 
 def _replanned(

@@ -7,10 +7,11 @@ plan, render, execute and export never name a kind; they iterate over :data:`cat
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import (
@@ -47,20 +48,28 @@ def catalog_rule(check: Callable[[Any], Any]) -> AfterValidator:
     return AfterValidator(run)
 
 
+_DIGITS = r"[0-9](?:_?[0-9])*"
+NUMBER = re.compile(rf"[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?")
+"""A number written as text: ASCII digits (``_`` between two of them groups them, ``1_000.50``), a point, an
+exponent. ``Decimal`` also reads the digits of other scripts (Arabic-Indic, fullwidth), ``"Infinity"`` and
+``"NaN"``: text that is not written as a number is never guessed to be one."""
+
+
 def to_decimal(value: Any) -> Decimal:
-    """Turn a YAML/wire scalar into an exact Decimal; floats go through their shortest repr."""
+    """Turn a YAML/wire scalar into an exact Decimal; floats go through their shortest repr, text must be a
+    number in ASCII (:data:`NUMBER`, surrounding white space allowed)."""
     if isinstance(value, bool):
         raise ValueError("expected a number, got a boolean")
+    if isinstance(value, str):
+        if not NUMBER.fullmatch(value.strip()):
+            raise ValueError(f"{value!r} is not a number")
+        return Decimal(value.strip())
     if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, int | str | Decimal):
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number") from None
-        if not number.is_finite():
-            raise ValueError(f"{value!r} is not a finite number")
-        return number
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"{str(value).lower().removesuffix('inity')!r} is not a finite number")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
     raise ValueError(f"expected a number, got {type(value).__name__}")
 
 

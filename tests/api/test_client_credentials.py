@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogsync.api import ApiError, Client
 from catalogsync.api.redact import basic_credentials
@@ -155,6 +157,8 @@ def test_a_non_ascii_password_stays_out_of_the_log_and_errors(
         ("user", "pw\n", "the API username and password must not contain control characters"),
         ("us\ter", "pw", "the API username and password must not contain control characters"),
         ("user", "p\x00w", "the API username and password must not contain control characters"),
+        ("user", "Sec\udcffret", "the API username and password must be UTF-8 text: one holds bytes that"),
+        ("u\udcff", "pw", "the API username and password must be UTF-8 text: one holds bytes that"),
     ],
 )
 def test_credentials_basic_auth_cannot_carry_are_refused(username: str, password: str, message: str) -> None:
@@ -162,6 +166,25 @@ def test_credentials_basic_auth_cannot_carry_are_refused(username: str, password
         Client("https://www.2checkout.com/api", username, password)
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(username=st.text(max_size=8), password=st.text(max_size=8))
+def test_any_credentials_make_a_client_or_one_settings_error(username: str, password: str) -> None:
+    """Whatever text the environment or the flags hold (surrogates included): never another exception."""
+    try:
+        Client("https://www.2checkout.com/api", username, password).close()
+    except SettingsError as error:
+        assert str(error).startswith("the API username") and "\n" not in str(error)  # names no value
+
+
+def test_the_cli_refuses_a_password_of_bytes_that_are_not_utf8(
+    cli: Run, write: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWOCHECKOUT_PASSWORD", b"Sec\xffret12345".decode("utf-8", "surrogateescape"))
+    run = cli("http://127.0.0.1:9/api", "plan", write("products: {}\n"))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith("Error: the API username and password must be UTF-8 text")
 
 
 def test_a_colon_in_the_password_is_fine(sandbox: Sandbox, make_sandbox: MakeSandbox) -> None:

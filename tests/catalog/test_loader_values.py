@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogsync.catalog import Catalog, Settings
 from catalogsync.catalogfile.loader import loads
 from catalogsync.kinds import Product
+from catalogsync.kinds.base import to_decimal
 from tests.catalog.helpers import problems, valid
 
 
@@ -180,3 +184,33 @@ def test_long_source_text_is_shortened_in_messages() -> None:
     )
     assert path == "products.X.categories[0]"
     assert message == f"'{'9' * 37}...' is not a valid !!int value"
+
+
+ASCII_NUMBER = re.compile(r"[+-]?(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?", re.ASCII)
+"""The same grammar as catalogsync's, written independently (``\\d`` under re.ASCII)."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.from_regex(r"\s?[+-]?[0-9_\u0661\uff11\u0663.]{1,8}([eE][+-]?[0-9]{1,3})?\s?", fullmatch=True),
+    )
+)
+def test_text_is_a_number_only_when_written_as_one(text: str) -> None:
+    """Whatever ``Decimal`` would make of it (other scripts' digits, "Infinity", "NaN"), a text is an amount
+    exactly when it is written in ASCII digits, and then it is that number."""
+    try:
+        number = to_decimal(text)
+    except ValueError as error:
+        assert not ASCII_NUMBER.fullmatch(text.strip()) and str(error) == f"{text!r} is not a number"
+    else:
+        assert ASCII_NUMBER.fullmatch(text.strip()) and number == Decimal(text.strip())
+
+
+@pytest.mark.parametrize(
+    "written", ['"\u0661\u0660"', '"\uff11\uff10"', '"1__0"', '"NaN"', '"Infinity"', '" \uff15 "']
+)
+def test_an_amount_in_other_digits_is_a_located_problem(written: str) -> None:
+    text = f"products:\n  X: {{name: A, price: {written}}}\n"
+    assert problems(text) == [(2, 23, "products.X.price", f"{written.strip(chr(34))!r} is not a number")]

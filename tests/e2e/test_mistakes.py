@@ -8,6 +8,7 @@ import argparse
 import pytest
 
 from catalogsync.cli import build_parser, main
+from catalogsync.sandbox.cli import faults_of
 
 NOTHING_LISTENS = "http://127.0.0.1:9/api"
 CATALOG = "products:\n  P: {name: P, price: 1.00}\n"
@@ -95,3 +96,45 @@ def test_wrong_credentials_get_the_access_rights_hint(sandbox, cli, write, monke
     assert "HTTP 401: UNAUTHORIZED: Authentication failed" in result.err
     assert '"API Access" and "API Updating"' in result.err
     assert "wrong" not in result.err
+
+
+EXTREMES = ["0", "-1", "0.5", "nan", "inf", "-inf", "1e10", "1e309", "99999999999999999999", "0x10", "", "٣"]
+"""Values a hand, a script or a template may put in any numeric flag."""
+NUMERIC = [(command, action) for command, action in every_action() if action.type and action.option_strings]
+
+
+@pytest.mark.parametrize(
+    ("command", "action"), NUMERIC, ids=lambda v: getattr(v, "option_strings", [v])[-1] if v else "top"
+)
+def test_every_numeric_flag_takes_any_value_without_a_traceback_or_a_hang(command, action, cli, write):
+    """Each value is refused in one line (exit 1) or used; a used one must not break what runs next (a
+    parallelism of 10**20 once filled a connection pool's queue for ever, a timeout of 1e10 overflowed)."""
+    flag = action.option_strings[-1]
+    for value in EXTREMES:
+        if command == "sandbox":  # it would serve for ever: its flags are checked as it checks them
+            try:
+                args = build_parser().parse_args(["sandbox", f"{flag}={value}"])
+            except SystemExit as stop:
+                assert stop.code == 1
+                continue
+            try:
+                faults_of(args)
+            except ValueError as error:
+                assert "\n" not in str(error)
+            continue
+        argv = [command, *([write(CATALOG)] if command != "export" else []), f"{flag}={value}"]
+        result = cli(NOTHING_LISTENS, *argv, *(["--yes"] if command == "apply" else []))
+        lines = [line for line in result.err.splitlines() if not line.startswith(("usage:", " "))]
+        assert (result.code, result.out, len(lines)) == (1, "", 1), f"{flag}={value}: {result.err}"
+        assert lines[0].startswith(("Error: ", f"catalogsync {command}: error: ")), f"{flag}={value}"
+
+
+def test_catalog_with_a_catalog_is_refused_before_any_request(cli, write, sandbox):
+    """``--catalog`` belongs to a saved plan: beside a catalog it would be silently ignored."""
+    catalog, other = write(CATALOG), write(CATALOG, "other.yaml")
+    result = cli(sandbox, "apply", catalog, "--catalog", other, "--yes")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"Error: --catalog names the catalog of a saved plan; {catalog} is a catalog: apply it alone\n"
+    )
+    assert sandbox.stats()["requests"] == 0

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from catalogsync.diff import MOVES
 from catalogsync.errors import PlanError
@@ -338,3 +339,31 @@ def test_a_move_is_held_to_the_rules_of_the_update_call_that_makes_it():
     unmanaged = live(catalog(coupons={"OLD": sale}))
     with pytest.raises(PlanError, match="coupon:NEW: the API requires minimum_purchase to update a coupon"):
         make_plan(desired, unmanaged, catalog_sha256="-", catalog_path="-")
+
+
+SHAPES = {
+    "option": SIZE,
+    "product": TEE,
+    "coupon": {"type": "sale", "percent_off": "5", "expires": "2030-01-01"},
+}
+
+
+@pytest.mark.parametrize("kind", [kind.name for kind in KINDS])
+def test_the_advice_on_a_shared_key_can_be_followed(kind: str):
+    """Wherever live resources share a key (the export's header, a stray's line, a rename from that key),
+    the advice is to adopt them by id only for a kind the catalog can adopt: options and coupons cannot be
+    (``adopt.options`` is refused), so for them it is to settle it in the admin pages."""
+    model = BY_NAME[kind].model.live(SHAPES[kind])
+    shared = tuple(Stray(kind, i, "OLD", "duplicate", obj=WireObject("OLD", i, model)) for i in ("1", "2"))
+    state = live(strays=shared)
+    section = BY_NAME[kind].section
+    try:
+        catalog(adopt={section: {"NEW": "1"}})
+        adoptable = True
+    except ValidationError:
+        adoptable = False
+    (refusal,) = moved({section: {"NEW": {**SHAPES[kind], "previous_keys": ["OLD"]}}}, state)
+    _, header = exported(state)
+    for advice in (str(shared[1]), refusal, "\n".join(header)):
+        assert ("adopt" in advice.replace("cannot be adopted", "")) is adoptable, advice
+        assert adoptable or "2Checkout admin pages" in advice, advice

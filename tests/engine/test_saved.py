@@ -73,11 +73,57 @@ def edited(tmp_path: Path, edit) -> Path:
             lambda d: d["changes"][0]["after"].update(price="free"),
             "change 1 (create product NEW) after.price",
         ),
-        (lambda d: d["changes"][0].update(after=[1, 2]), "change 1 (create product NEW) after."),
-        (lambda d: d["changes"].append("delete everything"), "change 3 is not an object"),
-        (lambda d: d.update(changes={"op": "delete"}), "changes is not a list"),
-        (lambda d: d.pop("fingerprints"), "fingerprints is missing"),
-        (lambda d: d.update(catalog_path=["/etc/passwd"]), "catalog_path holds list, not text"),
+        (
+            lambda d: d["changes"][0].update(after=[1, 2]),
+            "changes.0.after: Input should be a valid dictionary (got [1, 2])",
+        ),
+        (
+            lambda d: d["changes"].append("delete everything"),
+            'changes.2: Input should be a valid dictionary (got "delete everything")',
+        ),
+        (
+            lambda d: d.update(changes={"op": "delete"}),
+            'changes: Input should be a valid list (got {"op": "delete"})',
+        ),
+        (lambda d: d.pop("fingerprints"), "fingerprints: Field required"),
+        (
+            lambda d: d.update(catalog_path=["/etc/passwd"]),
+            'catalog_path: Input should be a valid string (got ["/etc/passwd"])',
+        ),
+        (lambda d: d.update(selection=[]), "selection: expected two lists of text (got [])"),
+        (
+            lambda d: d.update(selection=[["product:X"]]),
+            'selection: expected two lists of text (got [["product:X"]])',
+        ),
+        (lambda d: d.update(selection=[["product:X"], [7]]), "selection: expected two lists of text"),
+        (lambda d: d.update(surprise=1), "surprise: Extra inputs are not permitted (got 1)"),
+        (lambda d: d.update(account=None), "account: Input should be a valid dictionary (got null)"),
+        (lambda d: d["account"].pop("vendor_id"), "account.vendor_id: Field required"),
+        (lambda d: d.update(fingerprints={"product:TEE": 1}), "fingerprints.product:TEE: Input should be a"),
+        (lambda d: d.update(strays=[{"kind": "product"}]), "strays.0.id: Field required"),
+        (
+            lambda d: d.update(unmanaged=[["product", "OLD"]]),
+            "unmanaged.0: Input should be a valid dictionary",
+        ),
+        (lambda d: d["unmanaged"].append({**d["unmanaged"][0], "why": 1}), "unmanaged.1.why: Extra inputs"),
+        (
+            lambda d: d["changes"][0].update(fields=None),
+            "changes.0.fields: Input should be a valid list (got null)",
+        ),
+        (
+            lambda d: d["changes"][1]["fields"][0].update(path=None),
+            "changes.1.fields.0.path: Input should be a",
+        ),
+        (lambda d: d["changes"][1].update(source=""), "change 2 (update product TEE) takes no source"),
+        (lambda d: d["changes"][0].update(key=""), "change 1 has no key"),
+        (
+            lambda d: d["changes"][0].update(key="NEW\n\x1b[2J", after={"price": "x" * 99}),
+            'change 1 (create product "NEW\\n\\u001b[2J") after.name: Field required',
+        ),
+        (
+            lambda d: d["changes"][0]["after"].update(price="\n" * 99),
+            "change 1 (create product NEW) after.price: Value error, '\\n\\n\\n\\n",
+        ),
     ],
 )
 def test_a_plan_file_that_is_not_a_plan_is_refused_in_one_line(tmp_path, edit, reason):
@@ -86,16 +132,18 @@ def test_a_plan_file_that_is_not_a_plan_is_refused_in_one_line(tmp_path, edit, r
         saved_plan(path)
     message = str(caught.value)
     assert message.startswith(f"{path}: not a readable catalogsync plan: {reason}"), message
-    assert "\n" not in message
+    assert "\n" not in message and "\x1b" not in message and len(message) < len(str(path)) + 300
 
 
-@pytest.mark.parametrize("version", [1, 2])
-def test_an_older_format_is_refused_with_what_to_do(tmp_path, version):
+@pytest.mark.parametrize(
+    ("version", "shown"), [(1, "1"), (2, "2"), (4.0, "4.0"), ("4", '"4"'), (True, "true"), (None, "null")]
+)
+def test_another_format_is_refused_with_what_to_do(tmp_path, version, shown):
+    """Only the int 4 is this format: 4.0 and True compare equal to an int in Python, not in the format."""
     path = edited(tmp_path, lambda d: d.update(format_version=version))
-    with pytest.raises(
-        PlanError, match=f"a plan of format_version {version}, not {SAVED_FORMAT}: plan again"
-    ):
+    with pytest.raises(PlanError) as caught:
         saved_plan(path)
+    assert str(caught.value) == f"{path}: a plan of format_version {shown}, not {SAVED_FORMAT}: plan again"
 
 
 def moving(tmp_path: Path):
@@ -152,6 +200,16 @@ def test_a_cut_short_plan_is_a_damaged_plan(tmp_path):
     path.write_text(path.read_text(encoding="utf-8")[:300], encoding="utf-8")
     with pytest.raises(PlanError, match=r"plan.json: a damaged plan file, not valid JSON \(.*\): plan again"):
         saved_plan(path)
+
+
+def test_a_number_too_long_for_python_is_a_damaged_plan_and_no_python_advice(tmp_path):
+    path = edited(tmp_path, lambda d: d.update(format_version="<number>"))
+    path.write_text(path.read_text(encoding="utf-8").replace('"<number>"', "9" * 5000), encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        saved_plan(path)
+    assert str(caught.value) == (
+        f"{path}: a damaged plan file, not valid JSON (nested too deeply, or a number too long): plan again"
+    )
 
 
 def test_deeply_nested_json_is_a_damaged_plan_and_no_recursion_error(tmp_path):

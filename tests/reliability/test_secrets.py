@@ -90,6 +90,40 @@ def test_no_command_writes_a_secret(make_sandbox, cli, write, tmp_path, monkeypa
     assert leaks(texts, PASSWORD, WRONG, SECRET_WORD) == []
 
 
+SPELLINGS = {
+    "as written": ["--password", PASSWORD],
+    "joined": [f"--password={PASSWORD}"],
+    "abbreviated": ["--pass", PASSWORD],
+    "mistyped": ["--pasword", PASSWORD],
+    "mistyped, joined": [f"--passwrod={PASSWORD}"],
+    "in capitals": [f"--PASSWORD={PASSWORD}"],
+}
+COMMANDS = {
+    "validate": ["validate", "c.yaml"],  # takes no --password: the flag itself is the usage error
+    "plan": ["plan", "c.yaml", "--bogus"],
+    "apply": ["apply", "c.yaml", "--format", "text"],
+    "export": ["export", "--only", "product"],
+    "schema": ["schema"],
+    "sandbox": ["sandbox", "--port", "x"],
+    "no command": [],
+}
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_usage_error_never_repeats_a_password_given_as_a_flag(cli, command, spelling):
+    """Every command's usage errors, whatever the error and however the flag was written (argparse repeats
+    unrecognized arguments, and a mistyped flag is one)."""
+    run = cli(None, *COMMANDS[command], *SPELLINGS[spelling], "--frobnicate")
+    assert run.code == 1 and "error:" in run.err
+    assert leaks({"stdout": run.out, "stderr": run.err}, PASSWORD) == []
+
+
+def test_a_short_password_is_masked_as_a_word_only(cli):
+    run = cli(None, "plan", "c.yaml", "--pasword", "p", "--frobnicate")
+    assert run.err.endswith("error: unrecognized arguments: --pasword *** --frobnicate\n")
+
+
 def test_error_texts_carry_no_secret(make_sandbox):
     """Every kind of fault, every time: the errors and their whole tracebacks are clean."""
     sandbox = make_sandbox(seed="demo", username=USER, password=PASSWORD)
