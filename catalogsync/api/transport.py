@@ -202,7 +202,7 @@ class Transport:
         """The streamed response: through the session when it was injected (its headers, cookies, hooks and
         environment apply); otherwise from the :class:`Preparer`'s templates, straight to the adapter. The
         transport's own session has no hooks, follows no redirect and sends no cookie back, so
-        ``Session.send`` would only add its bookkeeping: about a quarter of the client's CPU per call."""
+        ``Session.send`` would only add its bookkeeping (whose redirect handling fails on these requests)."""
         options: dict[str, Any] = {"timeout": self._timeout, "stream": True}  # a urllib3.Timeout
         if self._preparer is None:
             read = verb == "GET"
