@@ -37,7 +37,10 @@ class _Parser(argparse.ArgumentParser):
     ) -> Any:
         words = list(sys.argv[1:] if args is None else args)
         _Parser.secrets = secret_values(words)
-        return super().parse_args(words, namespace)
+        parsed = super().parse_args(words, namespace)
+        for parser in (self, self.command(getattr(parsed, "command", None))):
+            _refuse_empty(parser, parsed)
+        return parsed
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
@@ -51,6 +54,17 @@ class _Parser(argparse.ArgumentParser):
                 found: argparse.ArgumentParser = action.choices[name]
                 return found
         return self
+
+
+def _refuse_empty(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> None:
+    """An empty value is an error, never "not given": ``--api-url "$URL"`` with the variable unset must not
+    fall back to the real API, nor ``plan ""`` read the current folder as the catalog."""
+    for action in parser._actions:
+        value = getattr(parsed, action.dest, None)
+        if value == "" or (isinstance(value, list) and "" in value):
+            flag = "/".join(action.option_strings)
+            name, advice = (flag, "give one, or leave the flag out") if flag else (action.metavar, "give one")
+            parser.error(f"argument {name}: an empty value (an unset variable?): {advice}")
 
 
 def secret_values(words: Sequence[str]) -> tuple[str, ...]:

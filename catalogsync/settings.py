@@ -107,7 +107,7 @@ def resolve(args: argparse.Namespace, base_url: str | None = None) -> Connection
             "no API credentials: set TWOCHECKOUT_USERNAME and TWOCHECKOUT_PASSWORD"
             " (or use --sandbox to try catalogsync against the embedded sandbox)"
         )
-    url = base_url or args.api_url or env.get("TWOCHECKOUT_API_URL") or DEFAULT_API_URL
+    url = base_url or args.api_url or env.get("TWOCHECKOUT_API_URL") or DEFAULT_API_URL  # empty: unset (CI)
     return Connection(url.rstrip("/"), username, password, args.timeout, args.parallelism, args.log_file)
 
 

@@ -138,3 +138,30 @@ def test_catalog_with_a_catalog_is_refused_before_any_request(cli, write, sandbo
         f"Error: --catalog names the catalog of a saved plan; {catalog} is a catalog: apply it alone\n"
     )
     assert sandbox.stats()["requests"] == 0
+
+
+TAKES_A_VALUE = [
+    (c, a) for c, a in every_action() if a.nargs != 0 and c and not isinstance(a, argparse._CountAction)
+]
+POSITIONALS = {"validate": ["c.yaml"], "plan": ["c.yaml"], "apply": ["c.yaml"]}
+
+
+@pytest.mark.parametrize(
+    ("command", "action"),
+    TAKES_A_VALUE,
+    ids=lambda v: (getattr(v, "option_strings", None) or [v.dest])[-1] if not isinstance(v, str) else v,
+)
+def test_an_empty_value_is_refused_never_taken_as_not_given(command, action, cli):
+    """``--api-url "$URL"`` with the variable unset must not mean the real API, nor ``plan ""`` the current
+    folder: every option and argument that takes a value refuses an empty one, before anything runs."""
+    if action.option_strings:
+        argv = [command, *POSITIONALS.get(command, []), f"{action.option_strings[-1]}="]
+    else:
+        given = POSITIONALS.get(command, [])
+        argv = [command, *given[:-1], ""] if given else [command, ""]
+    result = cli(None, *argv)
+    name = "/".join(action.option_strings) or action.metavar
+    assert (result.code, result.out) == (1, ""), result.err
+    assert result.err.splitlines()[-1].startswith(f"catalogsync {command}: error: argument {name}"), (
+        result.err
+    )
