@@ -104,10 +104,30 @@ def diff(desired: Catalog, live: LiveState, *, account: LiveState | None = None)
 
 
 def _unblocked(changes: list[Change], live: LiveState) -> tuple[list[Change], list[Unmanaged]]:
-    """Deletes of resources that something staying in the account still links to become kept ones.
+    """Deletes of resources that something staying in the account still links to become kept ones, and so,
+    in turn, do the deletes of what those kept resources link to (a coupon keeps a product, which keeps its
+    options).
 
     The API refuses such deletes (reference §8.6); the plan says so up front instead of failing at apply.
     """
+    blocked: dict[str, list[str]] = {}
+    while True:
+        holders = _holders([c for c in changes if c.ref not in blocked], live)
+        newly = {c.ref for c in changes if c.op == "delete" and c.ref in holders} - set(blocked)
+        if not newly:
+            break
+        blocked.update((ref, holders[ref]) for ref in newly)
+    kept = [c for c in changes if c.op != "delete" or c.ref not in blocked]
+    unmanaged = [
+        Unmanaged(c.kind, c.key, "not deleted: still linked from " + ", ".join(sorted(blocked[c.ref])))
+        for c in changes
+        if c.op == "delete" and c.ref in blocked
+    ]
+    return kept, unmanaged
+
+
+def _holders(changes: list[Change], live: LiveState) -> dict[str, list[str]]:
+    """What links to each resource, among the resources that stay in the account after ``changes``."""
     touched = {c.ref: c for c in changes}
     holders: dict[str, list[str]] = {}
     deleted = {c.kind for c in changes if c.op == "delete"}
@@ -122,13 +142,7 @@ def _unblocked(changes: list[Change], live: LiveState) -> tuple[list[Change], li
     for stray in live.strays:  # resources without a usable key stay, and so does what they link to
         for link in stray.links:
             holders.setdefault(link, []).append(f"{stray.kind} id {stray.id}")
-    kept = [c for c in changes if c.op != "delete" or c.ref not in holders]
-    blocked = [
-        Unmanaged(c.kind, c.key, "not deleted: still linked from " + ", ".join(sorted(holders[c.ref])))
-        for c in changes
-        if c.op == "delete" and c.ref in holders
-    ]
-    return kept, blocked
+    return holders
 
 
 def _compare(kind: AnyKind, key: str, desired: Any, live: LiveState) -> list[Change]:

@@ -12,6 +12,7 @@ from catalogsync.catalog import Adopt, Catalog
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import ADOPTABLE, LiveState, Stray, settle_shared
 from catalogsync.moves import Move, rekeyed
+from catalogsync.shown import shown
 
 
 def exported(live: LiveState) -> tuple[Catalog, list[str]]:
@@ -122,7 +123,7 @@ def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
             if refused:
                 notes.append(f"  {kind.name} {key!r}: cannot be declared as it is ({refused})")
             elif missing:
-                links = ", ".join(f"{r.kind} {r.key}" for r in missing)
+                links = ", ".join(f"{r.kind} {shown(r.key)}" for r in missing)
                 notes.append(
                     f"  {kind.name} {key!r}: links to {links}, which is not exported; adopt that first"
                 )

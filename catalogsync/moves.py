@@ -17,6 +17,7 @@ from catalogsync.catalog import Catalog
 from catalogsync.diff import MOVES, Change
 from catalogsync.kinds import KINDS, AnyKind, Model, Reference, WireObject
 from catalogsync.live import ADOPTABLE, Listed, LiveState, Stray, settle_shared
+from catalogsync.shown import shown
 
 MoveOp = Literal["rename", "adopt"]
 """Kinds whose resources may have no key (an option always has a name, a coupon a code)."""
@@ -83,9 +84,9 @@ def _rename(kind: AnyKind, key: str, previous: list[str], live: LiveState) -> li
     old = [name for name in previous if held(name)]
     if not old:
         return []
-    what = f"{kind.name} {key}"
+    what = f"{kind.name} {shown(key)}"
     if held(key):
-        olds = " and ".join(old)
+        olds = " and ".join(map(shown, old))
         label = f"{kind.key_label}s" if len(old) > 1 else kind.key_label
         reason = (
             f"both {what} and its previous {label} {olds} are live: delete or rename one of them"
@@ -93,11 +94,14 @@ def _rename(kind: AnyKind, key: str, previous: list[str], live: LiveState) -> li
         )
         return [Refusal(kind.name, key, reason)]
     if len(old) > 1:
-        reason = f"several of its previous {kind.key_label}s are live ({', '.join(old)}): keep one of them"
+        several = ", ".join(map(shown, old))
+        reason = f"several of its previous {kind.key_label}s are live ({several}): keep one of them"
         return [Refusal(kind.name, key, reason)]
     if old[0] in ambiguous:
         settle = "adopt by id" if kind.name in ADOPTABLE else settle_shared(kind.name)
-        reason = f"its previous {kind.key_label} {old[0]} is held by several live {kind.section}: {settle}"
+        reason = (
+            f"its previous {kind.key_label} {shown(old[0])} is held by several live {kind.section}: {settle}"
+        )
         return [Refusal(kind.name, key, reason)]
     return [Move("rename", kind.name, key, old[0])]
 
@@ -116,19 +120,21 @@ def _adoption(
     )
 
     def refused(reason: str) -> list[Move | Refusal]:
-        return [Refusal(kind.name, key, f"cannot adopt {kind.name} {vendor_id} as {key}: {reason}")]
+        return [Refusal(kind.name, key, f"cannot adopt {kind.name} {vendor_id} as {shown(key)}: {reason}")]
 
     if obj is None:
         return refused(f"no {kind.name} of the account has the id {vendor_id}")
     if holder is not None and holder.id == vendor_id:
         return []
     if obj.key and obj.key not in live.ambiguous(kind.name):
-        return refused(f"it has the {kind.key_label} {obj.key} (rename it with previous_keys instead)")
+        return refused(f"it has the {kind.key_label} {shown(obj.key)} (rename it with previous_keys instead)")
     if holder is not None:
-        return refused(f"the {kind.key_label} {key} is taken by {kind.name} {holder.id}")
+        return refused(f"the {kind.key_label} {shown(key)} is taken by {kind.name} {holder.id}")
     if sharing:
-        shown = ", ".join(sharing)
-        return refused(f"the {kind.key_label} {key} is held by {kind.name} {shown}: adopt it under a new key")
+        ids = ", ".join(sharing)
+        return refused(
+            f"the {kind.key_label} {shown(key)} is held by {kind.name} {ids}: adopt it under a new key"
+        )
     return [] if obj.key == key else [Move("adopt", kind.name, key, vendor_id)]
 
 

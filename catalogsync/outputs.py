@@ -18,24 +18,33 @@ def check_output(flag: str, path: str | None, inputs: Collection[str | Path | No
     catalog file or folder, a saved plan, the sandbox's database)."""
     if path is None:
         return
+    _check_file(flag, path, path, inputs)
+    _check_parent(flag, path)
+
+
+def _check_file(flag: str, given: str, path: str | Path, inputs: Collection[str | Path | None]) -> None:
+    """``path`` (``given`` as the flag named it) can be replaced by a file of the command's own."""
     target = Path(path)
+    shown = given if str(path) == given else f"{given} ({target.name})"
     if target.is_dir():
-        raise SettingsError(f"{flag} {path}: is a folder; name a file in it")
+        raise SettingsError(f"{flag} {shown}: is a folder; name a file in it")
     if target.exists() and not target.is_file():
-        raise SettingsError(f"{flag} {path}: is not a regular file; name a file to write")
+        raise SettingsError(f"{flag} {shown}: is not a regular file; name a file to write")
     for source in (Path(i) for i in inputs if i is not None):
         if _same(target, source) or (source.is_dir() and is_part_of(source, target)):
             what = "inside the catalog folder" if source.is_dir() else "the file"
             raise SettingsError(
-                f"{flag} {path}: {what} {source}, which this command reads: write it elsewhere"
+                f"{flag} {shown}: {what} {source}, which this command uses: write it elsewhere"
             )
-    _check_parent(flag, path)
 
 
 def _same(target: Path, source: Path) -> bool:
-    """Whether two paths name one file (also through links and ``..``)."""
+    """Whether two paths name one file, also through links and ``..``, and also before either exists (a
+    sandbox database or a log the command is about to make)."""
     try:
-        return target.exists() and source.exists() and target.samefile(source)
+        if target.exists() and source.exists():
+            return target.samefile(source)
+        return target.resolve() == source.resolve()
     except OSError:
         return False
 
@@ -64,12 +73,17 @@ def is_folder(path: str) -> bool:
     return path.endswith(("/", os.sep)) or Path(path).is_dir()
 
 
-def check_folder_output(flag: str, path: str, names: Collection[str]) -> None:
-    """Refuse, before any request, a folder that cannot take the files ``names``, or that holds other catalog
-    files: they would be read as parts of the catalog written there (files named ``names`` are replaced)."""
+def check_folder_output(
+    flag: str, path: str, names: Collection[str], inputs: Collection[str | Path | None] = ()
+) -> None:
+    """Refuse, before any request, a folder that cannot take the files ``names`` (one of them a folder, or
+    what the command uses, ``inputs``), or that holds other catalog files: they would be read as parts of the
+    catalog written there (files named ``names`` are replaced)."""
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
         raise SettingsError(f"{flag} {path}: is a file, not a folder")
+    for name in names:
+        _check_file(flag, path, folder / name, inputs)
     if not folder.exists():
         _check_parent(flag, path)
         return

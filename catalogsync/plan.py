@@ -11,6 +11,7 @@ from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import LiveState, Stray, fingerprint
 from catalogsync.moves import Moves, as_changes, claimed, find_moves, rekeyed
 from catalogsync.selection import Selection
+from catalogsync.shown import shown, shown_ref
 
 EVERYTHING = Selection()
 
@@ -71,7 +72,7 @@ def make_plan(
     if result.conflicts:
         raise PlanError(
             "several live resources share these keys, so none of them can be managed safely: "
-            + ", ".join(result.conflicts)
+            + ", ".join(map(shown_ref, result.conflicts))
             + " (remove or rename the duplicates in the account, then plan again)"
         )
     return Plan(
@@ -90,7 +91,7 @@ def _check_moves(found: Moves) -> None:
     if found.refusals:
         raise PlanError(
             "these renames and adoptions cannot be planned: "
-            + "; ".join(f"{r.kind} {r.key}: {r.reason}" for r in found.refusals)
+            + "; ".join(f"{r.kind} {shown(r.key)}: {r.reason}" for r in found.refusals)
         )
 
 
@@ -108,7 +109,7 @@ def _check_references(changes: tuple[Change, ...], live: LiveState) -> None:
     """Every key a create or update links to exists in the account or is created by this plan."""
     created = {c.ref for c in changes if c.op == "create"}
     missing = sorted(
-        f"{change.ref} links to {ref.kind}:{ref.key}"
+        f"{shown_ref(change.ref)} links to {ref.kind}:{shown(ref.key)}"
         for change in changes
         if change.after is not None
         for ref in BY_NAME[change.kind].references(BY_NAME[change.kind].model.live(change.after))
@@ -129,7 +130,7 @@ def _check_refusals(changes: tuple[Change, ...]) -> None:
         op = "update" if change.op in MOVES else change.op  # a move is made by an update call
         reason = None if change.after is None else kind.refusal(op, kind.model.live(change.after))
         if reason:
-            refused.append(f"{change.ref}: {reason}")
+            refused.append(f"{shown_ref(change.ref)}: {reason}")
     if refused:
         raise PlanError("the API would refuse these changes: " + "; ".join(refused))
 

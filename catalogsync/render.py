@@ -10,7 +10,7 @@ from typing import Any
 
 from catalogsync.diff import MOVES, Change
 from catalogsync.plan import FORMAT_VERSION, Plan
-from catalogsync.shown import counted, shown
+from catalogsync.shown import counted, quoted, shown
 
 MARKDOWN_LIMIT = 60_000
 EXAMPLES = 3
@@ -19,6 +19,9 @@ MARKDOWN_SAMPLE = 50
 """Resources left alone listed in the collapsed sample of a Markdown plan."""
 AMOUNT = re.compile(r"^\d+\.\d\d$")
 """Amounts travel as strings with two decimals; they are shown as numbers."""
+BACKTICKS = re.compile(r"`+")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!|~@#])")
+"""What Markdown (GitHub's too) reads as syntax in text: escaped with a backslash in what a key may reach."""
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "rename": "~", "adopt": "~"}
 DIFF_MARKS = {"create": "+", "update": "!", "delete": "-", "rename": "!", "adopt": "!"}
 """Markdown ``diff`` blocks highlight ``+``, ``-`` and ``!`` lines (``~`` would show plain)."""
@@ -107,7 +110,7 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str) and not AMOUNT.match(value):
-        return json.dumps(value, ensure_ascii=False)
+        return quoted(value)
     return str(value)
 
 
@@ -207,14 +210,15 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
         head += [f"**:warning: {len(risky)} change(s) to review closely**", ""]
         head += [f"- {_md(text)}" for text in risky] + [""]
     body: list[str] = []
+    fence = _fence(all_rows)
     for kind in dict.fromkeys(r.kind for r in all_rows):
         kind_rows = [r for r in all_rows if r.kind == kind]
-        body += [f"<details><summary>{kind}: {len(kind_rows)} change(s)</summary>", "", "```diff"]
+        body += [f"<details><summary>{kind}: {len(kind_rows)} change(s)</summary>", "", f"{fence}diff"]
         for row in kind_rows:
             mark = DIFF_MARKS[row.op]
             body.append(f"{mark} {row.headline}")
             body.extend(f"{mark}     {line}" for line in row.lines)
-        body += ["```", "", "</details>", ""]
+        body += [fence, "", "</details>", ""]
     others = _others(plan)
     if others:
         tally = [
@@ -228,14 +232,22 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
         if len(sample) < len(others):
             body.append(f"- and {len(others) - len(sample):,} more (all of them in the JSON plan)")
         body += ["", "</details>", ""]
-    return _cut("\n".join(head), "\n".join(body), limit, artifact)
+    return _cut("\n".join(head), "\n".join(body), limit, artifact, fence)
+
+
+def _fence(all_rows: list[Row]) -> str:
+    """A code fence longer than any run of backticks in the changes, so that no key or value can close it."""
+    runs = (len(run) for r in all_rows for line in (r.headline, *r.lines) for run in BACKTICKS.findall(line))
+    return "`" * max(3, 1 + max(runs, default=0))
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    """Text outside code as text: no link, image, emphasis, mention, entity, HTML or table cell of its own."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _cut(head: str, body: str, limit: int, artifact: str) -> str:
+def _cut(head: str, body: str, limit: int, artifact: str, fence: str) -> str:
     """Keep whole lines of the body while the comment, closed properly and with the note, fits."""
     text = f"{head}\n{body}".rstrip() + "\n"
     if len(text) <= limit:
@@ -243,18 +255,19 @@ def _cut(head: str, body: str, limit: int, artifact: str) -> str:
     note = f"\n_Plan cut to fit a comment ({limit:,} characters); the full plan is in {artifact}._\n"
     kept: list[str] = []
     for line in body.split("\n"):
-        if len(_closed(head, [*kept, line])) + len(note) > limit:
+        if len(_closed(head, [*kept, line], fence)) + len(note) > limit:
             break
         kept.append(line)
-    return _closed(head, kept) + note
+    return _closed(head, kept, fence) + note
 
 
-def _closed(head: str, lines: list[str]) -> str:
-    """Head and body lines with any open code fence and details section closed."""
+def _closed(head: str, lines: list[str], fence: str) -> str:
+    """Head and body lines with any open code fence and details section closed (the body's own lines: no
+    key can open or close either, a fence being longer than any backticks of a key and keys escaped)."""
     text = "\n".join([head, *lines])
-    if text.count("```") % 2:
-        text += "\n```"
-    if text.count("<details>") > text.count("</details>"):
+    if sum(line == f"{fence}diff" for line in lines) > sum(line == fence for line in lines):
+        text += f"\n{fence}"
+    if sum(line.startswith("<details>") for line in lines) > lines.count("</details>"):
         text += "\n\n</details>"
     return text.rstrip() + "\n"
 

@@ -27,7 +27,7 @@ from catalogsync.kinds import BY_NAME
 from catalogsync.live import LiveState, Stray, fingerprint
 from catalogsync.outputs import write_whole
 from catalogsync.plan import Account, Plan
-from catalogsync.shown import shown
+from catalogsync.shown import shown, shown_ref
 
 SAVED_FORMAT = 4
 """Version 2 records the catalog's path relative to the plan's folder, and the selection; version 3 renames
@@ -246,7 +246,7 @@ def stale_reasons(plan: Plan, live: LiveState) -> list[str]:
             f"the plan is for vendor {plan.account.vendor_id} at {plan.account.base_url},"
             f" not vendor {here.vendor_id} at {here.base_url}"
         )
-    changed = [ref for ref, fp in plan.fingerprints.items() if fingerprint(live.by_ref(ref)) != fp]
+    changed = [shown_ref(ref) for ref, fp in plan.fingerprints.items() if fingerprint(live.by_ref(ref)) != fp]
     if changed:
         shown = ", ".join(changed[:20]) + (f" and {len(changed) - 20} more" if len(changed) > 20 else "")
         reasons.append(f"changed in the account since the plan was made: {shown}")

@@ -24,6 +24,18 @@ def escaped(text: str) -> str:
     )
 
 
+def quoted(text: str) -> str:
+    """Text in double quotes, with escapes for whatever a reader would not see (C1 controls, DEL, bidi
+    overrides and line separators too, which JSON would leave as they are)."""
+    return f'"{escaped(text)}"'
+
+
+def shown_ref(ref: str) -> str:
+    """``kind:key`` (or ``kind@id``) with the key shown as :func:`shown` shows it."""
+    kind, sep, key = ref.partition(":") if ":" in ref else ref.partition("@")
+    return f"{kind}{sep}{shown(key)}" if sep else shown(ref)
+
+
 def counted(count: int, kind: str, what: str = "") -> str:
     """``1 product``, ``2,100 products not in the catalog``."""
     return f"{count:,} {kind}{'' if count == 1 else 's'}" + (f" {what}" if what else "")

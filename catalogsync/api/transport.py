@@ -116,7 +116,9 @@ class Transport:
         self._adapter = self._session.get_adapter(self.base_url)
         self._timeout = attempt_timeout(self.policy.timeout)  # urllib3 clones it per request
         self._in_flight = threading.BoundedSemaphore(max_in_flight)
-        self._log = RequestLog(log_file, self.redactor) if log_file else None
+        if log_file is not None and (not isinstance(log_file, str | os.PathLike) or not os.fspath(log_file)):
+            raise SettingsError(f"log_file must be a path (text or os.PathLike), not {log_file!r}")
+        self._log = RequestLog(log_file, self.redactor) if log_file is not None else None
         self._backoff = Backoff(self.policy.backoff, self.policy.max_backoff)
         self.gate = Gate(clock, sleep)
         self._sleep = sleep

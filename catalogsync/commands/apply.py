@@ -27,7 +27,7 @@ from catalogsync.settings import account_address, open_client, sandbox_path
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    check_output("--report", args.report, [args.target, args.catalog, sandbox_path(args)])
+    check_output("--report", args.report, [args.target, args.catalog, sandbox_path(args), args.log_file])
     saved = saved_plan(args.target)
     if saved and (args.only or args.exclude):
         raise CatalogsyncError("--only/--exclude apply when planning; a saved plan is applied whole")

@@ -14,10 +14,11 @@ from catalogsync.settings import open_client, sandbox_path
 
 def run(args: argparse.Namespace, console: Console) -> int:
     folder = args.output is not None and is_folder(args.output)
+    uses = [sandbox_path(args), args.log_file]
     if folder:
-        check_folder_output("-o", args.output, PARTS)
+        check_folder_output("-o", args.output, PARTS, uses)
     else:
-        check_output("-o", args.output, [sandbox_path(args)])
+        check_output("-o", args.output, uses)
     with open_client(args) as (client, address):
         catalog, header = exported(read_live(client, address, console))
     if folder:

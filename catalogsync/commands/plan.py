@@ -20,7 +20,7 @@ EXIT_CHANGES = 2
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    check_output("--out", args.out, [args.catalog, sandbox_path(args)])
+    check_output("--out", args.out, [args.catalog, sandbox_path(args), args.log_file])
     selection = Selection.parse(args.only, args.exclude)
     catalog, source = read_catalog_input(args.catalog)
     with open_client(args) as (client, address):

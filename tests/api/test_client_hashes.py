@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogsync.api import Client, validate_ins_hash, validate_return_key
 from catalogsync.api.hashes import ins_hash, return_key
@@ -130,3 +132,22 @@ def test_client_checks_use_its_secret_and_demo_mode() -> None:
         with pytest.raises(SettingsError):
             no_secret.validate_ins(ins("4774380224", "1817037", "4774380233", "0" * 32))
         assert client.requests_made == 0
+
+
+FIELDS = ["sid", "order_number", "total", "key", "demo", "sale_id", "vendor_id", "invoice_id", "md5_hash"]
+
+
+VALUES = (
+    st.text(st.characters(exclude_categories=[]), min_size=1, max_size=10)
+    | st.sampled_from(["\ud800", "0\udcff1"])  # what json.loads makes of "\ud800": rare in any text
+    | st.integers()
+    | st.none()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(params=st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, VALUES)))
+def test_any_message_is_genuine_or_not_and_never_raises(params: dict[str, object]) -> None:
+    """Untrusted input: any text (lone surrogates too), a number or null in any field."""
+    assert validate_return_key(params, "tango") in (True, False)  # type: ignore[arg-type]
+    assert validate_ins_hash(params, "tango") in (True, False)  # type: ignore[arg-type]

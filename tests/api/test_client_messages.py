@@ -248,6 +248,8 @@ def test_a_fractional_timeout_is_accepted() -> None:
         ({"parallelism": 0}, "parallelism must be a whole number from 1 to 256, not 0"),
         ({"parallelism": 257}, "parallelism must be a whole number from 1 to 256, not 257"),
         ({"parallelism": 2.0}, "parallelism must be a whole number from 1 to 256, not 2.0"),
+        ({"log_file": 3}, "log_file must be a path (text or os.PathLike), not 3"),
+        ({"log_file": ""}, "log_file must be a path (text or os.PathLike), not ''"),
         ({"max_retries": -1}, "max_retries must not be negative, not -1"),
         ({"backoff": -0.1}, "backoff must not be negative, not -0.1"),
     ],

@@ -55,7 +55,7 @@ def test_an_output_never_replaces_an_input(cli, room, writer, victim):
     before = target.read_bytes()
     result = cli(None, *command(room, writer, target))
     assert result.code == 1
-    assert "which this command reads: write it elsewhere" in result.err
+    assert "which this command uses: write it elsewhere" in result.err
     assert target.read_bytes() == before
 
 
@@ -76,7 +76,7 @@ def test_a_saved_plan_is_never_replaced_by_its_report(cli, room):
     result = cli(
         None, "apply", str(plan), "--report", str(plan), "--sandbox-db", str(room / "sandbox.sqlite3")
     )
-    assert result.code == 1 and "which this command reads" in result.err
+    assert result.code == 1 and "which this command uses" in result.err
     assert plan.read_bytes() == before
 
 
@@ -101,3 +101,36 @@ def test_an_explicit_sandbox_database_needs_its_folder(cli, tmp_path):
     result = cli(None, "plan", str(tmp_path / "catalog.yaml"), "--sandbox-db", str(missing))
     assert result.code == 1 and "does not exist; create it first" in result.err
     assert not missing.parent.exists()
+
+
+@pytest.mark.parametrize("writer", ["plan --out", "apply --report", "export -o"])
+def test_an_output_never_replaces_the_request_log_nor_a_database_yet_to_be_made(cli, room, writer):
+    """What the command is about to make counts too: its own request log, a new sandbox database."""
+    log = room / "requests.log"
+    result = cli(None, *command(room, writer, log), "--log-file", str(log))
+    assert (result.code, "which this command uses" in result.err) == (1, True), result.err
+    new = room / "new.sqlite3"
+    before, flag = WRITERS[writer]
+    args = [part.replace("{catalog}", str(room / "catalog.yaml")) for part in before]
+    result = cli(None, *args, flag, str(new), "--sandbox-db", str(new))
+    assert (result.code, "which this command uses" in result.err) == (1, True), result.err
+    assert not new.exists() and not log.exists()
+
+
+@pytest.mark.parametrize("part", ["settings.yaml", "options.yaml", "products.yaml", "coupons.yaml"])
+def test_a_folder_export_never_replaces_what_the_command_uses_nor_takes_a_folder_as_a_part(
+    cli, tmp_path, part
+):
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    for uses in (
+        ["--sandbox-db", str(folder / part)],
+        ["--sandbox-db", str(tmp_path / "sb"), "--log-file", str(folder / part)],
+    ):
+        result = cli(None, "export", "-o", f"{folder}/", *uses)
+        used = f"the file {folder / part}, which this command uses"
+        assert result.err == f"Error: -o {folder}/ ({part}): {used}: write it elsewhere\n"
+    (folder / part).mkdir()
+    result = cli(None, "export", "-o", f"{folder}/", "--sandbox-db", str(tmp_path / "sb"))
+    assert result.err == f"Error: -o {folder}/ ({part}): is a folder; name a file in it\n"
+    assert [p.name for p in folder.iterdir()] == [part] and not (tmp_path / "sb").exists()

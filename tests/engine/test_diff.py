@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from catalogsync.diff import FieldChange, diff
 from tests.engine.helpers import catalog, live
 
 SIZE = {"values": [{"name": "S", "surcharge": "0.00"}, {"name": "L", "surcharge": "2.50"}]}
 TEE = {"name": "Tee", "price": "19.99", "description": "cotton", "options": ["Size"]}
 SALE = {"type": "sale", "percent_off": 10, "expires": "2027-08-31"}
+PRODUCT_COUPON = {"type": "product", "percent_off": 5, "expires": "2030-01-01"}
 
 
 def tuples(result):
@@ -123,3 +127,55 @@ def test_option_delete_is_kept_while_a_staying_product_uses_it():
     assert ("Size", "not deleted: still linked from product TEE") in {
         (u.key, u.reason) for u in result.unmanaged
     }
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_plan_never_deletes_what_a_staying_resource_links_to(data):
+    """Over random accounts of coupons linking products linking options, any declared subset and any
+    pruning: each delete is of something nothing left in the account links to (else the API refuses it)."""
+    options = [f"O{i}" for i in range(data.draw(st.integers(0, 3)))]
+    products = {
+        f"P{i}": {
+            "name": "p",
+            "price": 1,
+            "options": data.draw(st.lists(st.sampled_from(options), unique=True)),
+        }
+        if options
+        else {"name": "p", "price": 1}
+        for i in range(data.draw(st.integers(0, 4)))
+    }
+    coupons = {
+        f"C{i}": {
+            **PRODUCT_COUPON,
+            "products": data.draw(st.lists(st.sampled_from(list(products)), min_size=1)),
+        }
+        for i in range(data.draw(st.integers(0, 3) if products else st.just(0)))
+    }
+    current = catalog(options=dict.fromkeys(options, SIZE), products=products, coupons=coupons)
+    keep = {
+        name: data.draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []
+        for name, keys in (("options", options), ("products", list(products)), ("coupons", list(coupons)))
+    }
+    prune = {name: data.draw(st.booleans()) for name in ("options", "products", "coupons")}
+    sections = {"options": dict.fromkeys(options, SIZE), "products": products, "coupons": coupons}
+    desired = catalog(
+        settings={"prune": prune}, **{name: {k: sections[name][k] for k in keep[name]} for name in sections}
+    )
+    result = diff(desired, live(current))
+    deleted = {(c.kind, c.key) for c in result.changes if c.op == "delete"}
+    staying_links = {
+        *(
+            ("option", o)
+            for p, body in products.items()
+            if ("product", p) not in deleted
+            for o in body.get("options", [])
+        ),
+        *(
+            ("product", p)
+            for c, body in coupons.items()
+            if ("coupon", c) not in deleted
+            for p in body["products"]
+        ),
+    }
+    assert not deleted & staying_links, (deleted, staying_links)

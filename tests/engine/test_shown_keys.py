@@ -4,16 +4,23 @@ not see (property over hostile keys, for every operation and every format a pers
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from catalogsync.catalogfile.loader import loads
-from catalogsync.errors import CatalogError
+from catalogsync.errors import CatalogError, PlanError
 from catalogsync.execute import ApplyReport, Outcome
+from catalogsync.export import exported
+from catalogsync.kinds import Product, WireObject
+from catalogsync.live import Stray
 from catalogsync.plan import make_plan
 from catalogsync.render import render_markdown, render_text
 from catalogsync.report import format_report
+from catalogsync.saved import stale_reasons
 from catalogsync.shown import shown
 from tests.engine.helpers import catalog, live
 
@@ -76,3 +83,91 @@ def test_a_key_never_splits_or_colours_a_catalog_problem(key):
     lines = str(raised.value).split("\n")
     assert len(lines) == 2 and lines[1].endswith(".price: must not be negative"), lines
     assert readable(str(raised.value))
+
+
+def messages_for(key: str) -> list[str]:
+    """Every message that names a key outside a rendered plan: a plan refused for a missing link, for the
+    API's own rule, for a rename it cannot make, for a shared key; a stale saved plan; the export's header."""
+    texts = []
+    sale = {"type": "sale", "percent_off": 5, "expires": "2030-01-01"}
+    shared = tuple(
+        Stray("product", i, key, "duplicate", obj=WireObject(key, i, Product.live(TEE))) for i in "12"
+    )
+    refused = [
+        (catalog(products={"P": {**TEE, "options": [key]}}), live()),
+        (catalog(products={key: {**TEE, "tangible": True}}), live()),
+        (catalog(products={"NEW": {**TEE, "previous_keys": [key]}}), live(strays=shared)),
+    ]
+    for desired, current in refused:
+        with pytest.raises(PlanError) as raised:
+            make_plan(desired, current, catalog_sha256="x", catalog_path="c.yaml")
+        texts.append(str(raised.value))
+    (plan,) = plans_for(key)[:1]
+    texts += stale_reasons(replace(plan, fingerprints={f"product:{key}": "0" * 16}), live())
+    linked = catalog(products={key: TEE}, coupons={"C": {**sale, "type": "product", "products": [key]}})
+    state = live(linked)
+    keyless = replace(state, resources={**state.resources, "product": {}}, strays=shared)
+    texts += exported(keyless)[1]
+    return texts
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=12))
+def test_a_key_never_adds_a_line_or_hides_a_character_in_a_message(key):
+    for text in messages_for(key):
+        assert readable(text) and "\n" not in text, repr(text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=12).filter(str.strip))
+def test_a_value_never_adds_a_line_or_hides_a_character(name):
+    """A field's text (a product's name from the account or the catalog) as a plan shows it."""
+    plain = [render_text(p, show_unmanaged=True) for p in plans_for_name("N")]
+    for text, expected in zip(
+        [render_text(p, show_unmanaged=True) for p in plans_for_name(name)], plain, strict=True
+    ):
+        assert readable(text) and text.count("\n") == expected.count("\n"), repr(text)
+
+
+def plans_for_name(name: str):
+    create = catalog(products={"K": {**TEE, "name": name}})
+    update = (catalog(products={"K": {**TEE, "name": name}}), catalog(products={"K": TEE}))
+    return [
+        make_plan(desired, live(current), catalog_sha256="x", catalog_path="c.yaml")
+        for desired, current in [(create, None), update]
+    ]
+
+
+def markdown_shape(text: str) -> list[tuple[str, str]]:
+    """What a CommonMark reader makes of a Markdown plan: its blocks and inline tokens, without the text."""
+    shape = []
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        shape.append((token.type, token.tag))
+        shape += [(child.type, child.tag) for child in token.children or () if child.type != "text"]
+    return shape
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(min_size=1, max_size=12)
+    | st.sampled_from(["![x](https://e.x/p.png)", "[a](b)", "```", "@u", "&amp;", "<b>", "a|b", "*a*"])
+)
+def test_a_key_never_changes_what_a_markdown_plan_is_made_of(key):
+    """No link, image, emphasis, HTML, entity or fence of a key's own, in the full comment or a cut one (a
+    cut plan still ends with its note, outside any code block or details section)."""
+    for plain, plan in zip(plans_for("K"), plans_for(key), strict=True):
+        full = render_markdown(plan)
+        assert markdown_shape(full) == markdown_shape(render_markdown(plain)), full
+        cut = render_markdown(plan, limit=len(full) - 1)
+        assert cut.rstrip().endswith("._") and markdown_shape(cut)[-len(NOTE) :] == NOTE, cut
+        assert {"link_open", "image", "html_inline"}.isdisjoint(t for t, _ in markdown_shape(cut)), cut
+
+
+NOTE = [
+    ("paragraph_open", "p"),
+    ("inline", ""),
+    ("em_open", "em"),
+    ("em_close", "em"),
+    ("paragraph_close", "p"),
+]
+"""The cut note, _in emphasis_, as the last paragraph: not swallowed by a code block left open."""
