@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -21,7 +20,6 @@ EXIT_USAGE = 1
 
 
 SECRET_FLAGS = ("--password",)
-MASK = "***"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,8 +42,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
-        shown = masked(f"{message}{_suggestion(message)}", self.secrets)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {shown}\n")
+        text = f"{message}{_suggestion(message)}"
+        if self.secrets:  # the client's redaction: a secret masked where it stands as a word, in every form
+            from catalogsync.api.redact import Redactor
+
+            text = Redactor(self.secrets).text(text)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {text}\n")
 
     def command(self, name: str | None) -> argparse.ArgumentParser:
         """The parser of a subcommand (this one when there is none), for errors found after parsing."""
@@ -89,13 +91,6 @@ def _secret_flag(name: str) -> bool:
         flag.startswith(folded) or difflib.SequenceMatcher(None, folded, flag).ratio() >= 0.75
         for flag in SECRET_FLAGS
     )
-
-
-def masked(text: str, secrets: Sequence[str]) -> str:
-    """``text`` with each secret replaced where it stands as a word (a short one inside a word is kept)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = re.sub(rf"(?<![^\s'\"=]){re.escape(secret)}(?![^\s'\"])", MASK, text)
-    return text
 
 
 def _suggestion(message: str) -> str:

@@ -27,7 +27,7 @@ from catalogsync.kinds import BY_NAME
 from catalogsync.live import LiveState, Stray, fingerprint
 from catalogsync.outputs import write_whole
 from catalogsync.plan import Account, Plan
-from catalogsync.shown import shown, shown_ref
+from catalogsync.shown import cut, printable, shown, shown_ref
 
 SAVED_FORMAT = 4
 """Version 2 records the catalog's path relative to the plan's folder, and the selection; version 3 renames
@@ -150,7 +150,7 @@ def saved_plan(path: str | Path) -> Plan | None:
         reason = str(error)
     else:
         return replace(plan, catalog_path=str(Path(path).parent / plan.catalog_path))
-    raise PlanError(f"{path}: not a readable catalogsync plan: {_printable(reason)}")
+    raise PlanError(f"{path}: not a readable catalogsync plan: {printable(reason)}")
 
 
 def _parsed(path: str | Path, text: str) -> Any:
@@ -212,7 +212,7 @@ def _problem(error: ValidationError, *within: str) -> str:
     problem = error.errors(include_url=False)[0]
     at = ".".join([*within, *(str(part) for part in problem["loc"])])
     what = "Input should be a valid dictionary" if problem["type"] == "model_type" else problem["msg"]
-    what = _cut(_printable(what), 2 * SHOWN_INPUT)  # a kind's own message may quote the value whole
+    what = cut(printable(what), 2 * SHOWN_INPUT)  # a kind's own message may quote the value whole
     found = "" if problem["type"] == "missing" else f" (got {_short(problem['input'])})"
     return f"{at}: {what}{found}" if at else f"{what}{found}"
 
@@ -220,19 +220,10 @@ def _problem(error: ValidationError, *within: str) -> str:
 def _short(value: Any) -> str:
     """A value read from the file, as JSON on one line, cut short."""
     try:
-        text = _printable(json.dumps(value, ensure_ascii=False, default=repr))
+        text = printable(json.dumps(value, ensure_ascii=False, default=repr))
     except (ValueError, RecursionError):  # too deep, or an int of more digits than Python converts
         text = "..."
-    return _cut(text, SHOWN_INPUT)
-
-
-def _cut(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 3] + "..."
-
-
-def _printable(text: str) -> str:
-    """One line: what is not printable (line breaks, terminal controls, lone surrogates) as JSON escapes."""
-    return "".join(char if char.isprintable() else json.dumps(char)[1:-1] for char in text)
+    return cut(text, SHOWN_INPUT)
 
 
 def stale_reasons(plan: Plan, live: LiveState) -> list[str]:

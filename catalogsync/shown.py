@@ -1,4 +1,4 @@
-"""Keys and counts as a reviewer reads them in a plan, a report or a message.
+"""Keys, text and counts as a reviewer reads them in a plan, a report or a message.
 
 A key is written as it is when every character is printable and it has no surrounding space; otherwise it is
 quoted, with escapes (``"NEW\\nNo changes"``), so that no key read from a catalog or an account can add a line
@@ -8,6 +8,9 @@ to a plan, move the terminal's cursor, colour it or hide itself.
 from __future__ import annotations
 
 import json
+import re
+
+SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def shown(key: str) -> str:
@@ -19,9 +22,25 @@ def shown(key: str) -> str:
 
 def escaped(text: str) -> str:
     """``text`` for inside double quotes: quotes, backslashes and what is not printable as JSON escapes."""
+    return printable(text, also='"\\')
+
+
+def printable(text: str, also: str = "") -> str:
+    """``text`` on one line: what is not printable (and the characters ``also``) as JSON escapes."""
     return "".join(
-        char if char.isprintable() and char not in '"\\' else json.dumps(char)[1:-1] for char in text
+        char if char.isprintable() and char not in also else json.dumps(char)[1:-1] for char in text
     )
+
+
+def cut(text: str, length: int) -> str:
+    """``text``, or its first ``length - 3`` characters and ``...`` when it is longer than ``length``."""
+    return text if len(text) <= length else text[: length - 3] + "..."
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate: what a ``\\udXXX`` escape, or the environment's reading of
+    bytes that are not UTF-8, makes; no file or request can hold it."""
+    return SURROGATES.search(text) is not None
 
 
 def quoted(text: str) -> str:

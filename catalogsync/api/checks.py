@@ -15,6 +15,7 @@ import unicodedata
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from catalogsync.errors import SettingsError
+from catalogsync.shown import has_surrogate
 
 EXAMPLE = "https://www.2checkout.com/api"
 
@@ -52,12 +53,11 @@ def check_credentials(username: str, password: str) -> None:
         raise SettingsError(
             "the API username must not contain ':' (Basic auth puts one between username and password)"
         )
-    categories = {unicodedata.category(char) for char in username + password}
-    if "Cc" in categories:
+    if any(unicodedata.category(char) == "Cc" for char in username + password):
         raise SettingsError(
             "the API username and password must not contain control characters (tabs, line breaks)"
         )
-    if "Cs" in categories:  # what os.environ and sys.argv make of bytes that are not UTF-8
+    if has_surrogate(username + password):
         raise SettingsError(
             "the API username and password must be UTF-8 text: one holds bytes that are not"
             " (set in another encoding?)"

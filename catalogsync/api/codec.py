@@ -18,7 +18,7 @@ from typing import Any
 
 from catalogsync.api.limits import MAX_DEPTH, nested_too_deep
 from catalogsync.errors import ApiError, TransportError, VendorError
-from catalogsync.shown import shown
+from catalogsync.shown import cut, shown
 
 Pairs = list[tuple[str, str]]
 Body = dict[str, Any]
@@ -107,8 +107,7 @@ def redirect(location: str | None, clean: Callable[[str], str]) -> str:
     """``a redirect to <where>``: the ``Location`` redacted, quoted when not plain text, and cut short."""
     if not location or not location.strip():
         return "a redirect"
-    where = shown(clean(location.strip()))
-    return f"a redirect to {where if len(where) <= 200 else where[:197] + '...'}"
+    return f"a redirect to {cut(shown(clean(location.strip())), 200)}"
 
 
 def _parse(content_type: str, content: bytes) -> Body | str:

@@ -16,6 +16,7 @@ import hmac
 from collections.abc import Mapping
 
 from catalogsync.errors import SettingsError
+from catalogsync.shown import has_surrogate
 
 DEMO_ORDER_NUMBER = "1"
 
@@ -70,17 +71,9 @@ def _fields(params: Mapping[str, str], *names: str) -> tuple[str, ...] | None:
     """The fields as text, or None when one is missing, empty, not text, or not UTF-8 (a lone surrogate, as
     ``json.loads`` of ``"\\ud800"`` makes: it cannot be hashed, so the message is not genuine)."""
     values = tuple(params.get(name) for name in names)
-    if not all(isinstance(value, str) and value and _utf8(value) for value in values):
+    if not all(isinstance(value, str) and value and not has_surrogate(value) for value in values):
         return None
     return tuple(str(value) for value in values)
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _same(expected: str, given: str) -> bool:

@@ -24,12 +24,14 @@ FORM = "application/x-www-form-urlencoded"
 
 
 class Preparer:
-    """Prepared requests to ``<base_url>/<name>`` of one session; safe to use from many threads."""
+    """Prepared requests to ``<base_url>/<name>`` of one session, and the session's adapter that sends them
+    (``Session.send`` is not needed: see :meth:`Transport._response`); safe to use from many threads."""
 
     def __init__(
         self, session: requests.Session, base_url: str, headers: Mapping[str, str], auth: AuthBase
     ) -> None:
         self._session, self._base_url = session, base_url
+        self.adapter = session.get_adapter(base_url)
         self._headers, self._auth = dict(headers), auth
         self._templates: dict[tuple[str, str], requests.PreparedRequest] = {}
 

@@ -113,7 +113,6 @@ class Transport:
         self._preparer = (
             Preparer(self._session, self.base_url, HEADERS, self._auth) if self._owns_session else None
         )
-        self._adapter = self._session.get_adapter(self.base_url)
         self._timeout = attempt_timeout(self.policy.timeout)  # urllib3 clones it per request
         self._in_flight = threading.BoundedSemaphore(max_in_flight)
         if log_file is not None and (not isinstance(log_file, str | os.PathLike) or not os.fspath(log_file)):
@@ -219,7 +218,7 @@ class Transport:
                 **options,
             )
         prepared = self._preparer.request(verb, name, pairs)
-        return self._adapter.send(prepared, cert=None, **options, **self._environment)
+        return self._preparer.adapter.send(prepared, cert=None, **options, **self._environment)
 
     def _describe(self, error: Exception) -> Failure:
         return describe(error, self._address, self.policy.timeout, self.redactor.text)

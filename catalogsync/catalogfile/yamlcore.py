@@ -28,7 +28,6 @@ TEXT_KEY_TAGS = frozenset({STR, INT, FLOAT, TIMESTAMP})
 """Tags of keys kept as written; a null or boolean key is refused."""
 
 DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
-SURROGATES = re.compile("[\ud800-\udfff]")
 
 CORE_SCALARS = (
     (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
@@ -76,11 +75,6 @@ def resolve_plain(text: str) -> str:
         if regexp.match(text):
             return tag
     return STR
-
-
-def has_surrogate(text: str) -> bool:
-    """Whether ``text`` holds a lone surrogate (a ``\\udXXX`` escape makes one; no file can hold it)."""
-    return SURROGATES.search(text) is not None
 
 
 _CONSTRUCT = SafeConstructor()

@@ -37,7 +37,6 @@ from catalogsync.catalogfile.yamlcore import (
     TIMESTAMP,
     RefusedTag,
     clip,
-    has_surrogate,
     scalar_value,
     short,
 )
@@ -46,6 +45,7 @@ from catalogsync.catalogfile.yamlscan import CarefulScanner
 from catalogsync.catalogfile.yamltree import DECLINED, read_tree
 from catalogsync.errors import Problem
 from catalogsync.gcpause import gc_paused
+from catalogsync.shown import has_surrogate
 
 MAX_ALIASED = 100_000
 """Most values aliases may add to a document, beyond the values written in it (a guard against 'billion

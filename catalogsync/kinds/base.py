@@ -61,14 +61,17 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("expected a number, got a boolean")
     if isinstance(value, str):
-        if not NUMBER.fullmatch(value.strip()):
+        text = value.strip()
+        if not NUMBER.fullmatch(text):
             raise ValueError(f"{value!r} is not a number")
-        return Decimal(value.strip())
+        return Decimal(text)
     if isinstance(value, float):
         value = Decimal(repr(value))
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{str(value).lower().removesuffix('inity')!r} is not a finite number")
-    if isinstance(value, int | Decimal):
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{str(value).lower().removesuffix('inity')!r} is not a finite number")
+        return value
+    if isinstance(value, int):
         return Decimal(value)
     raise ValueError(f"expected a number, got {type(value).__name__}")
 

@@ -149,3 +149,13 @@ def test_a_redirect_fails_at_once_and_is_not_followed(hostile: Hostile, own: boo
         client.account.company_info()
     assert str(raised.value).startswith(f"acct/detail_company_info: HTTP 301: a redirect to {target} instead")
     assert hostile.calls == ["acct/detail_company_info"]
+
+
+def test_an_injected_session_without_an_adapter_for_the_url_fails_as_a_client_error(hostile: Hostile) -> None:
+    """The transport's own adapter is looked up for its own session only: an injected one is the caller's."""
+    session = requests.Session()
+    session.adapters.clear()
+    client = Client(hostile.url, "user", "secret", session=session, max_retries=0)
+    with client, pytest.raises(ClientError, match="acct/detail_company_info"):
+        client.account.company_info()
+    assert hostile.calls == []

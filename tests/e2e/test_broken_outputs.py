@@ -6,16 +6,17 @@ and an apply whose report cannot be written still shows what it did."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from catalogsync.api.redact import Redactor
-from catalogsync.api.requestlog import RequestLog
+from catalogsync.cli import build_parser
 from catalogsync.errors import OutputError
 from catalogsync.outputs import write_folder, write_whole
+from catalogsync.settings import open_client
 
 EXAMPLE = str(Path(__file__).parents[2] / "examples" / "catalog.yaml")
 COMMANDS = {
@@ -120,18 +121,17 @@ def test_a_file_that_fails_as_it_is_written_is_one_error_and_leaves_nothing(tmp_
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_request_log_that_cannot_be_written_fails_no_request(tmp_path: Path) -> None:
-    from catalogsync.api.requestlog import Attempt
-
-    folder = tmp_path / "logs"
-    folder.mkdir()
-    log = RequestLog(folder / "requests.log", Redactor(["pw"]))
-    attempt = Attempt.of("GET", "http://127.0.0.1/api/acct/x", [], 1, 1.0, "failed")
-    log.record(attempt)
-    (folder / "requests.log").unlink()
-    folder.rmdir()
-    log.record(attempt)
-    log.record(attempt)
-    assert log.failure == (
-        f"the request log {folder}/requests.log stopped after 1 requests: No such file or directory"
+def test_a_request_log_that_stops_fails_no_request_and_warns_at_the_end(tmp_path: Path, capsys) -> None:
+    """The folder of the log goes away after the first request: the next ones still run, against the embedded
+    sandbox, and closing the client says where the log stopped."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    argv = ["plan", "c.yaml", "--sandbox-db", str(tmp_path / "sb"), "--log-file", str(logs / "requests.log")]
+    with open_client(build_parser().parse_args(argv)) as (client, _):
+        client.account.company_info()
+        shutil.rmtree(logs)
+        assert client.account.company_info() and client.products.list(pagesize=1)
+        assert client.requests_made == 3
+    assert capsys.readouterr().err == (
+        f"Warning: the request log {logs}/requests.log stopped after 1 requests: No such file or directory\n"
     )
