@@ -275,7 +275,8 @@ def _closed(head: str, lines: list[str], fence: str) -> str:
 def render_json(plan: Plan) -> str:
     data = {
         "format_version": FORMAT_VERSION,
-        "summary": {op: plan.count(op) for op in SYMBOLS} | {"unmanaged": len(plan.unmanaged)},
+        "summary": {op: plan.count(op) for op in SYMBOLS}
+        | {"unmanaged": len(plan.unmanaged), "strays": len(plan.strays)},
         "changes": [
             {
                 "op": c.op,

@@ -73,7 +73,15 @@ def test_golden(fmt, name):
 def test_json_is_valid_and_versioned():
     data = json.loads(render(sample_plan(), "json"))
     assert data["format_version"] == 1
-    assert data["summary"] == {"create": 2, "update": 4, "delete": 1, "rename": 1, "adopt": 1, "unmanaged": 1}
+    assert data["summary"] == {
+        "create": 2,
+        "update": 4,
+        "delete": 1,
+        "rename": 1,
+        "adopt": 1,
+        "unmanaged": 1,
+        "strays": 1,
+    }
     moves = {c["op"]: (c["key"], c["from"]) for c in data["changes"] if "from" in c}
     assert moves == {"rename": ("HAT-2027", "HAT"), "adopt": ("API-PRODUCT", "4635212971")}
 
