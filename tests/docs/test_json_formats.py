@@ -69,16 +69,24 @@ def emitted(value: Any, path: str = "", into: dict[str, set[type]] | None = None
 
 
 def every_kind_of_report() -> ApplyReport:
-    changes = [
-        Change("create", "option", "Size"),
-        Change("rename", "product", "HAT-2027", source="HAT"),
-        Change("adopt", "product", "API-PRODUCT", source="4635212971"),
-        Change("delete", "coupon", "OLD"),
+    """An outcome of every status, with and without a previous key and a vendor id."""
+    outcomes = [
+        Outcome(Change("create", "option", "Size"), "applied", "", "9"),
+        Outcome(
+            Change("rename", "product", "HAT-2027", source="HAT"),
+            "failed",
+            "HTTP 400: PARAMETER_INVALID",
+            "7",
+        ),
+        Outcome(Change("adopt", "product", "API-PRODUCT", source="4635212971"), "applied", "", "8"),
+        Outcome(Change("delete", "coupon", "OLD"), "skipped", "interrupted before it started"),
     ]
-    statuses = [("applied", "", "9"), ("failed", "HTTP 400: PARAMETER_INVALID", "7"), ("applied", "", "8")]
-    outcomes = [Outcome(c, s, d, v) for c, (s, d, v) in zip(changes, statuses, strict=False)]
-    outcomes.append(Outcome(changes[3], "skipped", "interrupted before it started"))
     return ApplyReport(outcomes, interrupted=True, gave_up="not started: the API stopped answering")
+
+
+def fits(seen: type, allowed: tuple[type, ...]) -> bool:
+    """Whether a JSON value of type ``seen`` is of a documented type (a boolean is not an integer)."""
+    return object in allowed or seen in allowed or (seen is not bool and issubclass(seen, allowed))
 
 
 DOCUMENTS = {
@@ -98,5 +106,5 @@ def test_each_field_has_its_documented_type(title):
     fields, types = emitted(json.loads(DOCUMENTS[title]())), documented(title)
     for path, seen in fields.items():
         allowed = TYPES[types[path]]
-        wrong = {t for t in seen if not issubclass(t, allowed) or (t is bool and bool not in allowed)}
+        wrong = {t for t in seen if not fits(t, allowed)}
         assert not wrong, f"{path}: documented as {types[path]}, seen {wrong}"
