@@ -5,23 +5,81 @@ Each refusal is one :class:`SettingsError` line. A URL with an ``@`` anywhere is
 or ``#`` is never shown either; any other malformed URL is shown as written, so that a person sees the typo.
 Credentials go as UTF-8 (RFC 7617, ``charset="UTF-8"``): any text is fine except control characters, bytes
 that are not UTF-8 (lone surrogates, as the environment gives them), and a ``:`` in the username, which Basic
-auth could not tell from the one it puts before the password.
+auth could not tell from the one it puts before the password. A value of the wrong type is refused by its
+type's name alone (never shown: it may be a credential).
+
+A call names its method as ``<group>/<method>``, both lower-case names (:func:`check_method`), and sends
+only UTF-8 text (:func:`check_pairs`): either mistake is refused before any request, with a
+:class:`~catalogsync.errors.ClientError` that never shows a parameter's value.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from catalogsync.errors import SettingsError
-from catalogsync.shown import has_surrogate
+from catalogsync.errors import ClientError, SettingsError
+from catalogsync.shown import cut, has_surrogate, quoted
 
 EXAMPLE = "https://www.2checkout.com/api"
+METHOD_NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""A group or method name of the API (``products``, ``detail_product``): nothing that could reach another."""
+
+
+def check_method(group: object, method: object) -> str:
+    """``<group>/<method>``, refused unless both are API names: a ``/``, ``..`` or ``?`` in one would call
+    another method than the one named (and take a write for a read, which is retried)."""
+    if not all(isinstance(part, str) and METHOD_NAME.fullmatch(part) for part in (group, method)):
+        named = quoted(cut(f"{group}/{method}", 80))
+        raise ClientError(
+            f"not an API method: {named} (group and method are lower-case letters, digits and _)",
+            method=named,
+        )
+    return f"{group}/{method}"
+
+
+def check_pairs(method: str, pairs: Sequence[tuple[str, str]]) -> None:
+    """Refuse a parameter that is not UTF-8 text (a lone surrogate), naming it but not its value."""
+    for name, value in pairs:
+        if has_surrogate(name) or has_surrogate(value):
+            raise ClientError(
+                f"{method}: parameter {quoted(cut(name, 80))} holds a lone surrogate, which is not UTF-8 text"
+                " (read in another encoding?); nothing was sent",
+                method=method,
+            )
+
+
+def check_text(what: str, value: object) -> str:
+    """``value`` when it is text; otherwise a refusal naming only its type."""
+    if not isinstance(value, str):
+        raise SettingsError(f"{what} must be text, not {type(value).__name__}")
+    return value
+
+
+def check_number(what: str, value: Any) -> None:
+    """A real number (True and "3" are not numbers of seconds or times); the value is shown."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingsError(f"{what} must be a number, not {type(value).__name__} {value!r}")
+
+
+def check_secret(secret: object) -> None:
+    """The secret word the hashes are made with: text, UTF-8 (hashed as such); None when not used."""
+    if secret is None:
+        return
+    check_text("the secret word", secret)
+    if has_surrogate(str(secret)):
+        raise SettingsError(
+            "the secret word must be UTF-8 text: it holds bytes that are not (set in another encoding?)"
+        )
 
 
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; plain http only to a loopback host (Basic auth is cleartext)."""
+    check_text("the API URL", base_url)
     if "@" in base_url:
         raise SettingsError("the API URL must not carry credentials; pass username and password instead")
     if any(char.isspace() or not char.isprintable() for char in base_url):
@@ -47,6 +105,8 @@ def check_base_url(base_url: str) -> str:
 
 def check_credentials(username: str, password: str) -> None:
     """Refuse credentials Basic auth cannot carry; never shows them."""
+    check_text("the API username", username)
+    check_text("the API password", password)
     if not username or not password:
         raise SettingsError("the API username and password are required")
     if ":" in username:

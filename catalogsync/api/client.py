@@ -11,6 +11,7 @@ from typing import Any
 import requests
 
 from catalogsync.api import hashes
+from catalogsync.api.checks import check_secret
 from catalogsync.api.codec import Body
 from catalogsync.api.limits import MAX_BODY_BYTES, MAX_PARALLELISM
 from catalogsync.api.paging import Items, list_all
@@ -60,6 +61,11 @@ class Client:
             raise SettingsError(
                 f"parallelism must be a whole number from 1 to {MAX_PARALLELISM}, not {parallelism!r}"
             )
+        check_secret(secret)
+        if not isinstance(demo, bool):
+            raise SettingsError(f"demo must be True or False, not {type(demo).__name__} {demo!r}")
+        if session is not None and not isinstance(session, requests.Session):
+            raise SettingsError(f"session must be a requests.Session, not {type(session).__name__}")
         self.parallelism = parallelism
         self._secret, self._demo = secret, demo
         self._transport = Transport(
@@ -126,7 +132,9 @@ class Client:
         """Call ``<group>/<method>`` and return the decoded body of the successful response.
 
         Reads (``detail_*``, ``list_*``, ``acct/*``) are GETs retried on transient failures; ``write=True``,
-        or any other method name, makes a POST that is never retried.
+        or any other method name, makes a POST that is never retried. Names other than lower-case letters,
+        digits and ``_``, and parameters that are not UTF-8 text, are refused (:class:`ClientError`) before
+        any request.
         """
         return self._transport.call(group, method, params, write=write)
 

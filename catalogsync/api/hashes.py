@@ -5,7 +5,8 @@
 * INS ``md5_hash`` = UPPER(MD5(sale_id + vendor_id + invoice_id + secret_word)).
 
 Untrusted input never raises: a missing or empty field makes the check fail. A missing secret word is a
-configuration mistake and raises :class:`SettingsError` (a check that cannot be made never "passes").
+configuration mistake and raises :class:`SettingsError` (a check that cannot be made never "passes"), and so
+does a secret word that is not UTF-8 text.
 Comparison is constant-time.
 """
 
@@ -15,6 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
+from catalogsync.api.checks import check_secret
 from catalogsync.errors import SettingsError
 from catalogsync.shown import has_surrogate
 
@@ -58,12 +60,15 @@ def validate_ins_hash(params: Mapping[str, str], secret: str | None, *, vendor_i
 
 
 def _md5_upper(text: str) -> str:
+    if has_surrogate(text):  # encoding would raise an error whose text is this one, the secret word in it
+        raise SettingsError("a hash of text that is not UTF-8 (a lone surrogate) cannot be made")
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
 
 
 def _require(secret: str | None) -> str:
     if not secret:
         raise SettingsError("no secret word configured: pass secret=... to check vendor hashes")
+    check_secret(secret)
     return secret
 
 

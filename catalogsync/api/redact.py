@@ -4,10 +4,11 @@ A known secret (API password, secret word, the Basic credentials), in each form 
 written, URL-encoded both ways, JSON-escaped), is masked:
 
 * where it stands as a value: a form or query parameter, or a JSON member, whose whole value it is;
-* in free text, where it stands as a whole token: between two :data:`DELIMITERS` (white space, quotes,
-  brackets, ``, ; : = & ?``) or the ends of the text. A one-letter password ``p`` is masked in ``pw p and``
-  and ``x=p&y`` but leaves ``port`` and ``p-value`` alone: masking every substring would damage every
-  message, and ``***ort`` would spell the password out;
+* in free text, where it stands as a whole token: after one of the :data:`DELIMITERS` (white space, quotes,
+  brackets, ``, ; : = & ?``) or the start of the text, and before one or the end, sentence punctuation
+  (:data:`TRAILING`) in between. A one-letter password ``p`` is masked in ``pw p and``, ``x=p&y``,
+  ``wrong: p.`` and ``p!`` but leaves ``port`` and ``p-value`` alone: masking every substring would damage
+  every message, and ``***ort`` would spell the password out;
 * and, when it is long enough to be distinctive (:data:`DISTINCTIVE` characters), wherever it occurs.
 
 Some values are masked by their position whatever they are, even when the client was never told the secret:
@@ -43,6 +44,8 @@ DISTINCTIVE = 8
 """A secret this long is masked wherever it occurs, even inside a word; a shorter one only as a token."""
 DELIMITERS = r"\s\"',;:=&?()\[\]{}<>\\"
 """What ends a token of free text (a character class): a short secret counts only between two of them."""
+TRAILING = r".!\-"
+"""Sentence punctuation between a token and its delimiter (a character class): ``password p.`` is ``p``."""
 
 
 def basic_credentials(username: str, password: str) -> str:
@@ -123,4 +126,4 @@ def _token(form: str) -> str:
     pattern = re.escape(form)
     if len(form) >= DISTINCTIVE:
         return pattern
-    return rf"(?<![^{DELIMITERS}]){pattern}(?![^{DELIMITERS}])"
+    return rf"(?<![^{DELIMITERS}]){pattern}(?=[{TRAILING}]*(?:[{DELIMITERS}]|\Z))"

@@ -54,7 +54,8 @@ class RequestLog:
     """Appends to ``path``; safe to share between threads. The file is opened per block, never kept open.
 
     A block that cannot be written (the disk is full, the file was made read-only) fails no request: the log
-    stops there, and :attr:`failure` says where and why, for the caller to report.
+    stops there, and :attr:`failure` says where and why, for the caller to report. Text that is not UTF-8 (a
+    lone surrogate, as a ``\\ud800`` escape in an answer decodes to) is written as a backslash escape.
     """
 
     def __init__(self, path: str | os.PathLike[str], redactor: Redactor) -> None:
@@ -70,7 +71,7 @@ class RequestLog:
             if self.failure is not None:
                 return
             try:
-                with open(self._path, "a", encoding="utf-8") as log:
+                with open(self._path, "a", encoding="utf-8", errors="backslashreplace") as log:
                     log.write(block)
             except OSError as error:
                 self.failure = (

@@ -26,7 +26,7 @@ import requests
 import urllib3
 from requests.auth import HTTPBasicAuth
 
-from catalogsync.api.checks import check_base_url, check_credentials
+from catalogsync.api.checks import check_base_url, check_credentials, check_method, check_number, check_pairs
 from catalogsync.api.codec import Body, Pairs, Received, decode_response, encode_params, is_read
 from catalogsync.api.deadline import DeadlineAdapter, attempt_timeout, receive
 from catalogsync.api.failure import Failure, address, describe
@@ -62,6 +62,12 @@ class Policy:
     max_body_bytes: int = MAX_BODY_BYTES
 
     def __post_init__(self) -> None:
+        for name in ("timeout", "backoff", "max_backoff", "connect_pause"):
+            check_number(name, getattr(self, name))
+        for name in ("max_retries", "connect_retries"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise SettingsError(f"{name} must be a whole number, not {type(value).__name__} {value!r}")
         if not math.isfinite(self.timeout):
             raise SettingsError(f"timeout must be a finite number of seconds, not {self.timeout!r}")
         if self.timeout <= 0:
@@ -136,8 +142,9 @@ class Transport:
 
     def call(self, group: str, method: str, params: Mapping[str, Any] | None = None, *, write: bool) -> Body:
         """The body of a successful call; reads are retried on transient failures, writes never."""
+        name, pairs = check_method(group, method), encode_params(params)
+        check_pairs(name, pairs)
         read = is_read(group, method) and not write
-        name, pairs = f"{group}/{method}", encode_params(params)
         attempt = 0
         policy = self.policy
         while True:

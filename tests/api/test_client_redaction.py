@@ -86,7 +86,7 @@ def test_values_are_masked_whole() -> None:
     ) == [
         ("product_id", MASK),
         ("port", MASK),
-        ("note", f"pw {MASK}, and 9!"),  # "9!" is no value of its own
+        ("note", f"pw {MASK}, and {MASK}!"),  # "!" ends a sentence, not the token
         ("password", MASK),
     ]
     body = {"a": "p", "b": "port", "c": ["p", 9, 19], "d": {"note": "see (p)"}, "secret_word": "tango"}
@@ -109,6 +109,27 @@ def test_credentials_are_masked_by_their_position_even_when_unknown() -> None:
 
 def test_a_long_secret_is_masked_even_inside_a_word() -> None:
     assert Redactor(["Zq8kV2pw"]).text("xZq8kV2pwy") == f"x{MASK}y"
+
+
+SHORT = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=7)
+"""Passwords shorter than DISTINCTIVE, without white space: masked only as a token."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    password=SHORT,
+    punctuation=st.text(st.sampled_from(".!-"), max_size=3),
+    after=st.sampled_from(["", " and more", "\n", ")", "; x", '"']),
+)
+@example(password="hunter2", punctuation=".", after="")
+@example(password="p", punctuation="-", after=" and more")
+def test_a_short_secret_is_masked_before_sentence_punctuation(
+    password: str, punctuation: str, after: str
+) -> None:
+    """``Invalid password: p.``: a full stop, ``!`` or ``-`` after a token leaves it a token."""
+    redactor = Redactor([password])
+    masked = redactor.text(f"Invalid password: {password}{punctuation}{after}")
+    assert masked.endswith(f" {redactor.mask}{punctuation}{after}")
 
 
 @pytest.mark.parametrize("password", ["*", "***", "[hidden]"])
@@ -178,6 +199,7 @@ def test_no_error_or_log_line_carries_the_password_as_a_value(password: str, tmp
         for form in forms(password):
             assert f"={form}&" not in text and f"={form}\n" not in text
             assert f"pw {form} end" not in text and f"pw+{form}+end" not in text
+            assert f"pw {form}. end" not in text and f"pw+{form}.+end" not in text
             assert text is log_text or f'"{form}"' not in text  # the log's JSON is read as such below
     _check_log(log_text, password)
 
@@ -186,7 +208,7 @@ def _exercise(sandbox: Sandbox, password: str, refused: str, log: Path) -> tuple
     texts: list[str] = []
     with Client(sandbox.url, USER, password, secret=password, log_file=log, max_retries=0) as client:
         sale_id = client.sales.list_all()[0]["sale_id"]
-        client.sales.create_comment(sale_id=sale_id, sale_comment=f"pw {password} end")
+        client.sales.create_comment(sale_id=sale_id, sale_comment=f"pw {password} end, pw {password}. end")
         client.sales.details(sale_id=sale_id)  # the comment comes back in the body
         with pytest.raises(ApiError) as invalid:  # no product 1, whatever the password is (a real id too)
             client.products.update(product_id="1", name=password, price="1.00")
@@ -222,11 +244,11 @@ def _check_log(text: str, password: str) -> None:
         assert lines[1].removeprefix("Authorization: Basic ") in (MASK, "[hidden]")
         for name, value in parse_qsl(lines[2].removeprefix("params: ")):
             assert value != password, name
-            assert f" {password} " not in f" {value} ", name
+            assert f" {password} " not in f" {value} " and f" {password}. " not in f" {value} ", name
         if lines[-1].startswith("body: "):
             for value in _strings(json.loads(lines[-1].removeprefix("body: "))):
                 assert value != password
-                assert f" {password} " not in f" {value} "
+                assert f" {password} " not in f" {value} " and f" {password}. " not in f" {value} "
         else:
             assert lines[-1].startswith("failed: cannot connect to 127.0.0.1:")
 

@@ -57,7 +57,7 @@ def test_a_write_is_recorded_as_in_flight_for_the_timeouts_after_it_is_sent():
     until = read_until(journal.path)
     assert until is not None
     assert before + span - 0.01 <= until <= time.time() + 2 * span + 0.01
-    assert span - 0.01 <= pending(journal.path) <= 2 * span
+    assert span - 0.01 <= pending(journal.path) <= 2 * span + 0.001  # the file keeps milliseconds, rounded
 
 
 def test_the_journal_is_written_once_per_span_not_once_per_write(monkeypatch):
