@@ -9,10 +9,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from catalogsync.catalog import Adopt, Catalog
+from catalogsync.catalogfile.rules import key_too_long
 from catalogsync.kinds import BY_NAME, KINDS
 from catalogsync.live import ADOPTABLE, LiveState, Stray, settle_shared
 from catalogsync.moves import Move, rekeyed
-from catalogsync.shown import shown
+from catalogsync.shown import KEY_LENGTH, cut, shown
 
 
 def exported(live: LiveState) -> tuple[Catalog, list[str]]:
@@ -112,21 +113,21 @@ def _unique(key: str, taken: set[str]) -> str:
 
 def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
     """The catalog without what it cannot declare: resources the catalog's rules refuse as they are (an option
-    without values), and resources that link to something not exported (a product without a key...)."""
+    without values, a key too long for a URL), and resources that link to something not exported (a product
+    without a key...)."""
     kept: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
     for kind in KINDS:  # in rank order: what a resource links to is decided before it
         kept[kind.section] = {}
         for key, model in catalog.section(kind.section).items():
             missing = [r for r in kind.references(model) if r.key not in kept[BY_NAME[r.kind].section]]
-            refused = _refused(model)
+            refused = key_too_long(kind, key) or _refused(model)
+            named = f"{kind.name} {cut(key, KEY_LENGTH)!r}"
             if refused:
-                notes.append(f"  {kind.name} {key!r}: cannot be declared as it is ({refused})")
+                notes.append(f"  {named}: cannot be declared as it is ({refused})")
             elif missing:
-                links = ", ".join(f"{r.kind} {shown(r.key)}" for r in missing)
-                notes.append(
-                    f"  {kind.name} {key!r}: links to {links}, which is not exported; adopt that first"
-                )
+                links = ", ".join(f"{r.kind} {shown(cut(r.key, KEY_LENGTH))}" for r in missing)
+                notes.append(f"  {named}: links to {links}, which is not exported; adopt that first")
             else:
                 kept[kind.section][key] = model
     return catalog.model_copy(update=kept), notes

@@ -13,6 +13,12 @@ import re
 SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+KEY_LENGTH = 60
+"""Longest key a message names whole; a longer one is cut to that (its line and column, or its id, tell it
+apart).
+"""
+
+
 def shown(key: str) -> str:
     """``key`` as written, or quoted with escapes when it holds anything a reader would not see as text."""
     if key and key.isprintable() and key.strip() == key:

@@ -53,16 +53,22 @@ def _empty_keys(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterat
                 yield Finding(("settings", "protected", kind.section, index), "a key must not be empty")
 
 
+def key_too_long(kind: AnyKind, key: str) -> str | None:
+    """Why ``key`` is too long to be read back from a URL, or None when it is not."""
+    size = len(quote(key, safe=""))
+    if size <= MAX_KEY_IN_URL:
+        return None
+    return (
+        f"this {kind.name} {kind.key_label} is {size} characters once URL-encoded; the API"
+        f" reads it from the URL, which takes at most {MAX_KEY_IN_URL}: shorten it"
+    )
+
+
 def _long_keys(keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
     for section, names in keys.items():
-        kind = BY_SECTION[section]
         for name in names:
-            size = len(quote(name, safe=""))
-            if size > MAX_KEY_IN_URL:
-                message = (
-                    f"this {kind.name} {kind.key_label} is {size} characters once URL-encoded; the API"
-                    f" reads it from the URL, which takes at most {MAX_KEY_IN_URL}: shorten it"
-                )
+            message = key_too_long(BY_SECTION[section], name)
+            if message:
                 yield Finding((section, name), message, on_key=True)
 
 

@@ -6,19 +6,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalogsync.shown import escaped
+from catalogsync.shown import KEY_LENGTH, cut, escaped
 
 Path = tuple[str | int, ...]
 """A place in the document: mapping keys and list indexes from the top."""
 
 
 def format_path(path: Path) -> str:
-    """``products.TSHIRT-RED.price``, ``options.Size.values[1]``; odd keys as ``products["a.b"]``."""
+    """``products.TSHIRT-RED.price``, ``options.Size.values[1]``; odd keys as ``products["a.b"]``; a key
+    longer than :data:`~catalogsync.shown.KEY_LENGTH` cut to it."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part and part.isprintable() and not re.search(r'[.\[\]"\s]', part):
+            continue
+        part = cut(part, KEY_LENGTH)
+        if part and part.isprintable() and not re.search(r'[.\[\]"\s]', part):
             text += f".{part}" if text else part
         else:  # a line break or a terminal escape in a key never splits or colours the message
             text += f'["{escaped(part)}"]'

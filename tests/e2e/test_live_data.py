@@ -97,4 +97,20 @@ def test_a_key_too_long_for_a_url_is_refused_offline(cli, write):
     result = cli(None, "validate", path)
     assert result.code == 1
     assert "this coupon code is 70000 characters once URL-encoded" in result.err
+    assert f'coupons["{"C" * 57}..."]' in result.err  # named by its start and its line, not whole
+    assert max(len(line) for line in result.err.splitlines()) < 300
     assert Path(path).exists()
+
+
+def test_a_resource_whose_key_no_url_can_hold_is_left_out_of_an_export(account, cli, tmp_path):
+    with client_of(account) as client:
+        client.products.create(vendor_product_id="P" * 4001, name="Long code", price="1.00")
+        client.products.create(vendor_product_id="SHORT", name="Short code", price="1.00")
+    out = tmp_path / "export.yaml"
+    assert cli(account, "export", "-o", str(out)).code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "P" * 4001 not in text
+    assert f"#   product '{'P' * 57}...': cannot be declared as it is (this product code is 4001" in text
+    assert cli(None, "validate", str(out)).code == 0
+    planned = cli(account, "plan", str(out), "--detailed-exitcode")
+    assert planned.code == 0, planned.err
