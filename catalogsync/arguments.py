@@ -35,8 +35,11 @@ class _Parser(argparse.ArgumentParser):
     ) -> Any:
         words = list(sys.argv[1:] if args is None else args)
         _Parser.secrets = secret_values(words)
-        parsed = super().parse_args(words, namespace)
-        for parser in (self, self.command(getattr(parsed, "command", None))):
+        parsed, extras = self.parse_known_args(words, namespace)
+        command = self.command(getattr(parsed, "command", None))
+        if extras:  # reported by the subcommand's parser: its usage line, its flags suggested
+            command.error(f"unrecognized arguments: {' '.join(extras)}{_closest_flag(extras, command)}")
+        for parser in (self, command):
             _refuse_empty(parser, parsed)
         return parsed
 
@@ -91,6 +94,17 @@ def _secret_flag(name: str) -> bool:
         flag.startswith(folded) or difflib.SequenceMatcher(None, folded, flag).ratio() >= 0.75
         for flag in SECRET_FLAGS
     )
+
+
+def _closest_flag(words: Sequence[str], parser: argparse.ArgumentParser) -> str:
+    """`` (did you mean '--sandbox'?)`` for the first unrecognized word that is close to one of the flags."""
+    flags = [flag for action in parser._actions for flag in action.option_strings if flag.startswith("--")]
+    for word in words:
+        if word.startswith("--"):
+            suggestion = did_you_mean(word.partition("=")[0], flags)
+            if suggestion:
+                return suggestion
+    return ""
 
 
 def _suggestion(message: str) -> str:

@@ -11,6 +11,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from catalogsync import __version__
+from catalogsync.arguments import EXAMPLES, build_parser
 from catalogsync.cli import main
 
 COMMANDS = ["validate", "plan", "apply", "export", "schema", "sandbox"]
@@ -82,6 +83,37 @@ def test_missing_credentials_are_explained(cli, write, monkeypatch):
 def test_a_mistyped_command_gets_a_suggestion(capsys):
     assert main(["plna", "c.yaml"]) == 1
     assert "(did you mean 'plan'?)" in capsys.readouterr().err
+
+
+def _long_flags() -> list[tuple[str, str]]:
+    """Every subcommand's long flags, read from the parser: a flag added later is covered too."""
+    parser = build_parser()
+    return [
+        (name, flag)
+        for name in EXAMPLES
+        for action in parser.command(name)._actions
+        for flag in action.option_strings
+        if flag.startswith("--") and flag != "--help"
+    ]
+
+
+def _mistyped(flag: str) -> str:
+    """``flag`` with two letters swapped: no prefix of it, which argparse would take as an abbreviation."""
+    letters = flag[2:]
+    at = next(
+        i for i in range(max(0, len(letters) // 2 - 1), len(letters) - 1) if letters[i] != letters[i + 1]
+    )
+    return "--" + letters[:at] + letters[at + 1] + letters[at] + letters[at + 2 :]
+
+
+@pytest.mark.parametrize(("command", "flag"), _long_flags())
+def test_a_mistyped_flag_is_named_by_its_commands_usage_with_the_flag_meant(command, flag, capsys):
+    typo = _mistyped(flag)
+    assert main([command, typo, "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: catalogsync {command} ")
+    assert f"catalogsync {command}: error: unrecognized arguments: {typo}" in err
+    assert f"(did you mean {flag!r}?)" in err
 
 
 def test_errors_found_after_parsing_show_the_commands_usage(capsys):

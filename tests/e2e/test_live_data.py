@@ -114,3 +114,28 @@ def test_a_resource_whose_key_no_url_can_hold_is_left_out_of_an_export(account, 
     assert cli(None, "validate", str(out)).code == 0
     planned = cli(account, "plan", str(out), "--detailed-exitcode")
     assert planned.code == 0, planned.err
+
+
+def test_an_exported_discount_coupon_without_a_minimum_is_changed_as_the_docs_say(account, cli, tmp_path):
+    """docs/catalog.md, 'Rules between fields': the refusal names the fix, and the fix converges."""
+    with client_of(account) as client:
+        client.products.coupons.create(
+            coupon_code="TENOFF", type="sale", date_expire="2030-01-01", percentage_off="10"
+        )
+    out = tmp_path / "export.yaml"
+    assert cli(account, "export", "-o", str(out)).code == 0
+    exported = out.read_text(encoding="utf-8")
+    assert "minimum_purchase: null" in exported
+    out.write_text(exported.replace("2030-01-01", "2031-01-01"), encoding="utf-8")
+    refused = cli(account, "plan", str(out))
+    assert refused.code == 1
+    assert "declare minimum_purchase (0.00 for none)" in refused.err
+    out.write_text(
+        out.read_text(encoding="utf-8").replace("minimum_purchase: null", "minimum_purchase: 0.00"),
+        encoding="utf-8",
+    )
+    planned = cli(account, "plan", str(out))
+    assert planned.code == 0, planned.err
+    assert "minimum_purchase" in planned.out and "2031-01-01" in planned.out
+    assert cli(account, "apply", str(out), "--yes").code == 0
+    assert cli(account, "plan", str(out), "--detailed-exitcode").code == 0

@@ -121,7 +121,9 @@ def test_a_usage_error_never_repeats_a_password_given_as_a_flag(cli, command, sp
 
 def test_a_short_password_is_masked_as_a_word_only(cli):
     run = cli(None, "plan", "c.yaml", "--pasword", "p", "--frobnicate")
-    assert run.err.endswith("error: unrecognized arguments: --pasword *** --frobnicate\n")
+    assert run.err.endswith(
+        "error: unrecognized arguments: --pasword *** --frobnicate (did you mean '--password'?)\n"
+    )
 
 
 def test_error_texts_carry_no_secret(make_sandbox):
