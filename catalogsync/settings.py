@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -186,12 +187,12 @@ def _maybe_sandbox(args: argparse.Namespace) -> Iterator[str | None]:
     from catalogsync.sandbox import Sandbox
     from catalogsync.sandbox.state import check_database
 
+    if not getattr(args, "sandbox_db", None):  # only the default folder is made
+        with contextlib.suppress(OSError):  # a file in its place: the check below names it
+            path.parent.mkdir(parents=True, exist_ok=True)
     try:
         check_database(path)
     except ValueError as error:
         raise SettingsError(f"--sandbox-db {path}: {error}") from None
-    if getattr(args, "sandbox_db", None) and not path.parent.is_dir():  # only the default folder is made
-        raise SettingsError(f"--sandbox-db {path}: the folder {path.parent} does not exist; create it first")
-    path.parent.mkdir(parents=True, exist_ok=True)
     with Sandbox(path, dialect=args.sandbox_dialect, seed="demo") as sandbox:
         yield str(sandbox.url)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from catalogsync.errors import CatalogsyncError
 from catalogsync.sandbox.faults import Faults
 from catalogsync.sandbox.names import DIALECTS, SEEDS
 
@@ -46,21 +48,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password", default=DEFAULT_PASSWORD, help="API password (default: %(default)s)")
     faults = parser.add_argument_group("fault injection (off by default)")
     faults.add_argument(
-        "--latency-ms", type=float, default=0.0, help="added to every request (default: %(default)s)"
+        "--latency-ms", type=_milliseconds, default=0.0, help="added to every request (default: %(default)s)"
     )
     faults.add_argument(
-        "--jitter-ms", type=float, default=0.0, help="uniform extra latency up to this (default: %(default)s)"
+        "--jitter-ms",
+        type=_milliseconds,
+        default=0.0,
+        help="uniform extra latency up to this (default: %(default)s)",
     )
     faults.add_argument(
         "--fault-rate",
-        type=float,
+        type=_share,
         default=0.0,
         help="share of requests given a fault, 0-1 (default: %(default)s)",
     )
     faults.add_argument(
         "--fault-seed", type=int, default=0, help="seed of the fault sequence (default: %(default)s)"
     )
-    faults.add_argument("--rate-limit", type=float, metavar="PER_SECOND", help="answer 429 above this rate")
+    faults.add_argument("--rate-limit", type=_rate, metavar="PER_SECOND", help="answer 429 above this rate")
 
 
 def _port(text: str) -> int:
@@ -71,6 +76,28 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"{value} is not a port (0 to 65535)")
     return value
+
+
+def _number(text: str, accepted: Callable[[float], bool], what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and accepted(value)):
+        raise argparse.ArgumentTypeError(f"{text} is not {what}")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    return _number(text, lambda value: value >= 0, "a time in milliseconds (0 or more)")
+
+
+def _share(text: str) -> float:
+    return _number(text, lambda value: 0 <= value <= 1, "a share of requests (0 to 1)")
+
+
+def _rate(text: str) -> float:
+    return _number(text, lambda value: value > 0, "a rate (requests per second, more than 0)")
 
 
 def faults_of(args: argparse.Namespace) -> Faults | None:
@@ -86,7 +113,7 @@ def faults_of(args: argparse.Namespace) -> Faults | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl-C or SIGTERM: 0 on a clean stop, 1 for bad flags or an unusable port or database.
+    """Serve until Ctrl-C or SIGTERM (0 on a clean stop); an unusable port or database is a CatalogsyncError.
 
     Signals are only handled on the main thread; called on another thread, it serves until the process ends.
     """
@@ -108,16 +135,12 @@ def run(args: argparse.Namespace) -> int:
             coupon_page_info=args.coupon_page_info,
         )
     except ValueError as error:
-        sys.stderr.write(f"catalogsync sandbox: {'--db ' + args.db + ' ' if args.db else ''}{error}\n")
-        return 1
+        raise CatalogsyncError(f"--db {args.db}: {error}" if args.db else str(error)) from None
     with _stop_on_sigterm() as stop:
         try:
             sandbox.start()
         except OSError as error:
-            sys.stderr.write(
-                f"catalogsync sandbox: cannot listen on {args.host}:{args.port}: {error.strerror}\n"
-            )
-            return 1
+            raise CatalogsyncError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
         try:
             sys.stdout.write(_banner(sandbox, args.username, args.password) + "\n")
             sys.stdout.flush()

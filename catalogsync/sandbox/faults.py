@@ -54,12 +54,13 @@ class Faults:
             raise ValueError(f"fault kinds must be among {', '.join(KNOWN_FAULTS)}")
         if self.kill_after_writes is not None and self.kill_after_writes < 1:
             raise ValueError("kill_after_writes must be at least 1")
-        if not 0 <= self.fault_rate <= 1:
+        if not 0 <= self.fault_rate <= 1:  # also refuses nan, which compares false
             raise ValueError("fault_rate must be between 0 and 1")
-        if min(self.latency_ms, self.jitter_ms, self.slow_ms) < 0:
-            raise ValueError("latency_ms, jitter_ms and slow_ms must not be negative")
-        if self.rate_limit is not None and self.rate_limit <= 0:
-            raise ValueError("rate_limit must be positive")
+        times = (self.latency_ms, self.jitter_ms, self.slow_ms)
+        if not all(math.isfinite(time) and time >= 0 for time in times):
+            raise ValueError("latency_ms, jitter_ms and slow_ms must be finite and not negative")
+        if self.rate_limit is not None and not (math.isfinite(self.rate_limit) and self.rate_limit > 0):
+            raise ValueError("rate_limit must be positive and finite")
 
 
 @dataclass(frozen=True)

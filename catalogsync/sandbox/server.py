@@ -83,6 +83,10 @@ class Sandbox:
         if seed not in SEEDS:
             raise ValueError(f"seed must be one of {', '.join(SEEDS)}")
         self._check_dialect(dialect)
+        if not username or ":" in username:
+            raise ValueError("the username must not be empty nor contain ':' (Basic auth puts one after it)")
+        if not password:
+            raise ValueError("the password must not be empty")
         self._db, self._seed = db, seed
         self._username, self._password = username, password
         self._dialect, self._faults = dialect, faults

@@ -55,8 +55,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def check_database(path: Path) -> None:
-    """Refuse, without touching it, a path that is neither new nor a sandbox's database (ValueError)."""
+    """Refuse, without touching it, a path that is neither new (in a folder) nor a sandbox's database
+    (ValueError)."""
     if not path.exists():
+        if path.parent.exists() and not path.parent.is_dir():
+            raise ValueError(f"{path.parent} is a file, where the database's folder would be")
+        if not path.parent.is_dir():
+            raise ValueError(f"the folder {path.parent} does not exist; create it first")
         return
     if path.is_dir():
         raise ValueError("is a folder, not a sandbox database file")

@@ -132,7 +132,7 @@ def test_sandbox_server_refuses_a_database_that_is_not_one(cli, write):
     result = cli(None, "sandbox", "--db", path, "--port", "0")
     assert result.code == 1
     assert (
-        result.err == f"catalogsync sandbox: --db {path} is not a sandbox database (not an SQLite file);"
+        result.err == f"Error: --db {path}: is not a sandbox database (not an SQLite file);"
         " it was left as it is\n"
     )
     assert Path(path).read_text(encoding="utf-8") == CATALOG
@@ -170,3 +170,14 @@ def test_the_embedded_loop_of_docs_ci_runs_as_written(cli, tmp_path, monkeypatch
         cli(None, "apply", "plan.json", "--sandbox").code == 4
     )  # as the comment says: a second run is refused
     assert Path("plan.md").read_text(encoding="utf-8").strip()
+
+
+def test_a_file_where_the_default_folder_would_be_is_one_line(cli, write, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".catalogsync").write_text("not a folder\n", encoding="utf-8")
+    result = cli(None, "plan", write(CATALOG), "--sandbox")
+    assert result.code == 1
+    assert result.err == (
+        "Error: --sandbox-db .catalogsync/sandbox.sqlite3: .catalogsync is a file, where the database's"
+        " folder would be\n"
+    )

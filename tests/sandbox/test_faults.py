@@ -152,3 +152,26 @@ def test_stats_count_requests_per_method_and_reset(sandbox: Sandbox, api: Api) -
 def test_invalid_faults_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         Faults(**bad)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"latency_ms": float("inf")},
+        {"jitter_ms": float("nan")},
+        {"slow_ms": float("inf")},
+        {"fault_rate": float("nan")},
+        {"rate_limit": float("inf")},
+        {"rate_limit": float("nan")},
+    ],
+)
+def test_faults_refuse_numbers_that_are_not_finite(fields):
+    """An infinite latency was taken, and every request then slept for ever."""
+    with pytest.raises(ValueError, match=r"finite|between 0 and 1"):
+        Faults(**fields)
+
+
+@pytest.mark.parametrize("username", ["", "a:b"])
+def test_a_sandbox_refuses_a_username_basic_auth_cannot_carry(username):
+    with pytest.raises(ValueError, match="username must not be empty nor contain ':'"):
+        Sandbox(username=username)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from catalogsync.arguments import build_parser
 from catalogsync.sandbox import Sandbox
 from tests.sandbox.sandbox_support import Api
 
@@ -133,15 +134,8 @@ def test_dialect_is_switchable_and_validated(sandbox: Sandbox) -> None:
 
 
 def serve(*flags: str) -> tuple[subprocess.Popen[str], str]:
-    code = (
-        "import argparse, sys\n"
-        "from catalogsync.sandbox import cli\n"
-        "parser = argparse.ArgumentParser()\n"
-        "cli.add_arguments(parser)\n"
-        "sys.exit(cli.run(parser.parse_args(sys.argv[1:])))\n"
-    )
     process = subprocess.Popen(
-        [sys.executable, "-c", code, "--port", "0", *flags],
+        [sys.executable, "-m", "catalogsync", "sandbox", "--port", "0", *flags],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -189,11 +183,54 @@ def test_cli_stops_cleanly_on_ctrl_c() -> None:
     assert stop(process, signal.SIGINT) == (0, "", "")
 
 
-def test_cli_refuses_bad_fault_flags() -> None:
-    process, banner = serve("--fault-rate", "2")
+NUMBER_FLAGS = {
+    "--latency-ms": ("-1", "inf", "nan", "1e400", "x"),
+    "--jitter-ms": ("-0.5", "inf", "nan"),
+    "--fault-rate": ("2", "-0.1", "nan", "inf"),
+    "--rate-limit": ("0", "-1", "inf", "nan"),
+    "--port": ("-1", "65536", "x"),
+}
+"""Every number flag of ``catalogsync sandbox`` and values it refuses (a flag without a row fails below)."""
+
+
+def test_every_number_flag_of_the_sandbox_has_refused_values() -> None:
+    parser = build_parser().command("sandbox")
+    typed = {
+        flag
+        for action in parser._actions
+        if action.type in (float, int) or getattr(action.type, "__module__", "") == "catalogsync.sandbox.cli"
+        for flag in action.option_strings
+    }
+    assert typed - {"--fault-seed"} == set(NUMBER_FLAGS)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [(flag, value) for flag, values in NUMBER_FLAGS.items() for value in values]
+)
+def test_cli_refuses_a_bad_number_in_one_usage_line(flag: str, value: str) -> None:
+    """inf latency served and then slept forever on every request; nan passed every comparison."""
+    process, banner = serve(flag, value)
     _, err = process.communicate(timeout=30)
     assert (process.returncode, banner) == (1, "")
-    assert "fault_rate" in err
+    assert err.startswith("usage: catalogsync sandbox ")
+    assert f"catalogsync sandbox: error: argument {flag}: " in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--username", "a:b"), "Error: the username must not be empty nor contain ':'"),
+        (
+            ("--db", "/nonexistent/folder/s.db"),
+            "Error: --db /nonexistent/folder/s.db: the folder /nonexistent/folder does not exist",
+        ),
+    ],
+)
+def test_cli_refuses_settings_it_cannot_serve_in_one_line(flags: tuple[str, ...], message: str) -> None:
+    process, banner = serve(*flags)
+    _, err = process.communicate(timeout=30)
+    assert (process.returncode, banner) == (1, "")
+    assert err.startswith(message) and err.count("\n") == 1, err
 
 
 def test_a_busy_port_fails_to_start(sandbox: Sandbox) -> None:
