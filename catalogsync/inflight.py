@@ -7,8 +7,12 @@ still be working at the server after the client gave up: :func:`catalogsync.brea
 Apply removes the file when it ends, unless a write got no answer (it may still be in flight then: the
 file expires by itself); ``kill -9`` leaves it. The file is written ahead, with room for the writes of the
 next span, so it is rewritten about once per span, not once per write. The next apply of the same account
-waits until that time before it reads the account, so that it does not plan again a create the killed one
-sent and the server has not committed yet.
+waits up to that time before it reads the account, reading the journal again each second and going on as soon
+as it is gone, so that it does not plan again a create the killed one sent and the server has not committed
+yet.
+
+An apply that is still running is another matter: the next one waits for it to end, on the account's lock
+(:mod:`catalogsync.applylock`, a file beside the journal, named by the same digest), before it waits here.
 
 The limit: the journal lives in the user's cache directory (``$XDG_CACHE_HOME/catalogsync``, by default
 ``~/.cache/catalogsync``), so it protects re-runs on the same machine by the same user only. Applies from
@@ -28,6 +32,8 @@ from pathlib import Path
 
 IN_FLIGHT_TIMEOUTS = 2
 """A write may be in flight for this many client timeouts after it was sent."""
+POLL_SECONDS = 1.0
+"""How often a wait for writes in flight reads the journal again."""
 
 
 def cache_dir() -> Path:
@@ -37,10 +43,15 @@ def cache_dir() -> Path:
     return root / "catalogsync"
 
 
+def account_digest(address: str) -> str:
+    """What names the files of the account at ``address`` (an API URL, or ``sandbox /abs/path.db``) in the
+    cache folder, the address itself not shown: its SHA-256, in hex."""
+    return hashlib.sha256(address.encode("utf-8")).hexdigest()
+
+
 def journal_path(address: str) -> Path:
     """The journal of the account at ``address`` (an API URL, or ``sandbox /abs/path.db``)."""
-    digest = hashlib.sha256(address.encode("utf-8")).hexdigest()
-    return cache_dir() / f"inflight-{digest}"
+    return cache_dir() / f"inflight-{account_digest(address)}"
 
 
 def read_until(path: Path) -> float | None:
@@ -66,14 +77,20 @@ def pending(path: Path, now: float | None = None) -> float:
 def wait_for_settled(
     path: Path, info: Callable[[str], None], sleep: Callable[[float], None] = time.sleep
 ) -> float:
-    """When the journal says writes of an interrupted apply may be in flight, tell so and wait until they
-    cannot be (Ctrl-C interrupts the wait). The seconds waited."""
+    """When the journal says writes an earlier apply sent without an answer may be in flight, tell so and
+    wait until they cannot be (Ctrl-C interrupts the wait). The journal is read again every
+    :data:`POLL_SECONDS`, and the wait ends as soon as it is gone or expired (that apply ended and removed
+    it), never later than the time told. The seconds slept."""
     seconds = pending(path)
     if seconds <= 0:
         return 0.0
-    info(f"waiting {math.ceil(seconds)} s for the writes of an interrupted apply to settle")
-    sleep(seconds)
-    return seconds
+    info(f"waiting up to {math.ceil(seconds)} s for writes an earlier apply sent without an answer to settle")
+    waited = 0.0
+    while (left := min(pending(path), seconds - waited)) > 0:
+        step = min(POLL_SECONDS, left)
+        sleep(step)
+        waited += step
+    return waited
 
 
 class Journal:

@@ -85,7 +85,7 @@ def one_run(number: int, args: argparse.Namespace, work: Path, draws: random.Ran
             text=True,
             check=False,
         )
-        waited = "waiting" in second.stderr and "interrupted apply to settle" in second.stderr
+        waited = "waiting" in second.stderr and "sent without an answer to settle" in second.stderr
         time.sleep((args.jitter_ms / 1000) + 0.5)  # every request sent has been committed by now
         sandbox.faults = None
         api = RawApi(sandbox.url)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import requests
 
 from catalogsync.api import Client
 from catalogsync.catalogfile.loader import loads
@@ -13,6 +20,8 @@ from catalogsync.plan import make_plan
 from catalogsync.sandbox import Sandbox
 from catalogsync.sandbox.faults import Faults
 from scripts.chaos import RawApi
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def apply_under(sandbox: Sandbox, text: str, faults: Faults, timeout: float) -> ApplyReport:
@@ -44,3 +53,19 @@ def seed_for(pattern: str, rate: float = 0.5) -> int:
         if all((draws.random() < rate) == (mark == "x") for mark in pattern):
             return seed
     raise AssertionError(f"no seed for {pattern}")
+
+
+def post(sandbox: Sandbox, method: str, **data: str) -> None:
+    """A write sent with plain ``requests`` (another writer than catalogsync); it must succeed."""
+    answer = requests.post(f"{sandbox.url}/{method}", data=data, auth=("sandbox", "sandbox"), timeout=10)
+    assert answer.status_code == 200, answer.text
+
+
+def cli_process(argv: list[str], **popen: Any) -> subprocess.Popen[str]:
+    """``python -m catalogsync ARGV...`` as a process of its own, started from the repository with the
+    sandbox's credentials and this test's cache folder (``XDG_CACHE_HOME``) in its environment; ``popen`` as
+    for :class:`subprocess.Popen`."""
+    env = {**os.environ, "TWOCHECKOUT_USERNAME": "sandbox", "TWOCHECKOUT_PASSWORD": "sandbox"}
+    env.pop("TWOCHECKOUT_API_URL", None)
+    command = [sys.executable, "-m", "catalogsync", *argv]
+    return subprocess.Popen(command, cwd=ROOT, env=env, text=True, **popen)

@@ -12,16 +12,16 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from catalogsync import inflight
-from catalogsync.inflight import IN_FLIGHT_TIMEOUTS, Journal, journal_path, pending, read_until
+from catalogsync.applylock import lock_path
+from catalogsync.inflight import IN_FLIGHT_TIMEOUTS, POLL_SECONDS, Journal, journal_path, pending, read_until
 from catalogsync.sandbox import Faults
-from tests.reliability.support import held
+from tests.reliability.support import cli_process, held
 
 CREATE = "products/create_product"
 ADDRESS = "https://api.example.test/rest/6.0"
@@ -110,15 +110,48 @@ def test_a_missing_journal_asks_for_no_wait():
     assert told == []
 
 
-def test_waiting_tells_once_and_sleeps_until_the_recorded_time():
+def test_waiting_tells_once_and_sleeps_in_steps_until_the_recorded_time():
     path = journal_path(ADDRESS)
     path.parent.mkdir(parents=True)
     path.write_text(f"{time.time() + 41.5}\n", encoding="ascii")
     told: list[str] = []
     slept: list[float] = []
-    inflight.wait_for_settled(path, told.append, sleep=slept.append)
-    assert told == ["waiting 42 s for the writes of an interrupted apply to settle"]
-    assert len(slept) == 1 and 41 < slept[0] <= 41.5
+    assert inflight.wait_for_settled(path, told.append, sleep=slept.append) == pytest.approx(sum(slept))
+    assert told == ["waiting up to 42 s for writes an earlier apply sent without an answer to settle"]
+    assert 41 < sum(slept) <= 41.5
+    assert len(slept) == 42 and max(slept) == POLL_SECONDS
+
+
+def test_waiting_ends_as_soon_as_the_journal_is_gone():
+    """The other apply ended meanwhile and removed its journal: the wait ends at the next look, not in 60 s
+    (the injected sleep does not sleep)."""
+    path = journal_path(ADDRESS)
+    path.parent.mkdir(parents=True)
+    path.write_text(f"{time.time() + 60}\n", encoding="ascii")
+    told: list[str] = []
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        path.unlink(missing_ok=True)
+
+    waited = inflight.wait_for_settled(path, told.append, sleep=sleep)
+    assert len(told) == 1
+    assert len(slept) <= 2 and waited == sum(slept) <= 2 * POLL_SECONDS
+
+
+def test_waiting_ends_as_soon_as_the_journal_says_nothing_is_pending():
+    path = journal_path(ADDRESS)
+    path.parent.mkdir(parents=True)
+    path.write_text(f"{time.time() + 60}\n", encoding="ascii")
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        path.write_text(f"{time.time() - 1}\n", encoding="ascii")
+
+    assert inflight.wait_for_settled(path, lambda _: None, sleep=sleep) <= 2 * POLL_SECONDS
+    assert len(slept) <= 2
 
 
 def test_closing_removes_only_the_journal_this_apply_wrote():
@@ -147,7 +180,9 @@ def test_a_journal_that_cannot_be_written_does_not_stop_apply(tmp_path, monkeypa
 def test_a_normal_apply_leaves_no_journal(cli, write, empty_sandbox, cache):
     result = cli(empty_sandbox, "apply", write("products:\n  J-1: {name: J, price: 1.00}\n"), "--yes")
     assert result.code == 0, result.err
-    assert list((cache / "catalogsync").iterdir()) == []
+    lock = lock_path(empty_sandbox.url)  # kept, empty: removing a lock file would race another apply's take
+    assert list((cache / "catalogsync").iterdir()) == [lock]
+    assert lock.read_text(encoding="ascii") == ""
 
 
 KEYS = ["KILLED-1", "KILLED-2"]
@@ -165,13 +200,8 @@ def test_an_apply_killed_with_a_create_in_flight_is_not_followed_by_a_duplicate(
     faults = Faults(fault_rate=1.0, kinds=("late",), methods=(CREATE,), slow_ms=TIMEOUT * 1000)
     sandbox = make_sandbox(seed="empty", faults=faults)
     catalog = write(CATALOG)
-    env = dict(os.environ, TWOCHECKOUT_USERNAME="sandbox", TWOCHECKOUT_PASSWORD="sandbox")
-    env.pop("TWOCHECKOUT_API_URL", None)
-    env["XDG_CACHE_HOME"] = str(cache)
-    command = [sys.executable, "-m", "catalogsync", "apply", catalog, "--yes", "--api-url", sandbox.url]
-    first = subprocess.Popen(
-        [*command, "--timeout", str(TIMEOUT)],
-        env=env,
+    first = cli_process(
+        ["apply", catalog, "--yes", "--api-url", sandbox.url, "--timeout", str(TIMEOUT)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -196,7 +226,9 @@ def test_an_apply_killed_with_a_create_in_flight_is_not_followed_by_a_duplicate(
     counts = held(sandbox)
     assert {key: counts[key] for key in KEYS} == dict.fromkeys(KEYS, 1)
     assert result.code == 0, result.err
-    waits = [line for line in result.err.splitlines() if "interrupted apply" in line]
+    waits = [line for line in result.err.splitlines() if "earlier apply" in line]
     assert len(waits) == 1
-    assert re.fullmatch(r"waiting \d+ s for the writes of an interrupted apply to settle", waits[0])
+    assert re.fullmatch(
+        r"waiting up to \d+ s for writes an earlier apply sent without an answer to settle", waits[0]
+    )
     assert not journal_path(sandbox.url).exists()

@@ -14,7 +14,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-import requests
 
 from catalogsync.api import Client
 from catalogsync.catalogfile.loader import loads
@@ -24,6 +23,7 @@ from catalogsync.live import LiveState
 from catalogsync.plan import Plan, make_plan
 from catalogsync.sandbox import Faults, Sandbox
 from scripts.chaos import RawApi
+from tests.reliability.support import post
 
 TIMEOUT = 0.4
 LTP = "LTP-003"
@@ -46,11 +46,6 @@ def product(sandbox: Sandbox, code: str) -> dict[str, Any]:
         return dict(api.get("products/detail_product", product_id=found["product_id"])["product"])
     finally:
         api.close()
-
-
-def post(sandbox: Sandbox, method: str, **data: str) -> None:
-    answer = requests.post(f"{sandbox.url}/{method}", data=data, auth=("sandbox", "sandbox"), timeout=10)
-    assert answer.status_code == 200, answer.text
 
 
 def calls(sandbox: Sandbox) -> dict[str, int]:
