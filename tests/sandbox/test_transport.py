@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from catalogsync.sandbox import Sandbox
+from catalogsync.sandbox.handler import MAX_BODY
 from tests.sandbox.sandbox_support import Api
 
 UNAUTHORIZED = {"errors": [{"code": "UNAUTHORIZED", "message": "Authentication failed"}]}
@@ -172,11 +173,35 @@ def test_other_verbs_and_bad_requests_get_json_errors(sandbox: Sandbox) -> None:
     assert json.loads(answer)["errors"][0]["code"] == "BAD_REQUEST"  # no status line: not even HTTP/1.0
 
 
-def test_unreadable_content_length_is_a_json_400(sandbox: Sandbox) -> None:
+FRAMINGS = [
+    ("Content-Length: lots", 400),
+    ("Content-Length: -5", 400),
+    ("Content-Length: +5", 400),
+    ("Content-Length: 0x10", 400),
+    (f"Content-Length: {MAX_BODY + 1}", 413),
+    ("Content-Length: 1000000000000", 413),
+    ("Transfer-Encoding: chunked\r\n\r\nzz", 400),
+    ("Transfer-Encoding: chunked\r\n\r\n-5", 400),
+    ("Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFF", 413),
+]
+"""Request framings a hostile or broken client sends; the body announced is never sent."""
+
+
+@pytest.mark.parametrize(("framing", "status"), FRAMINGS)
+def test_a_body_that_cannot_or_must_not_be_read_is_a_json_error_and_a_closed_connection(
+    sandbox: Sandbox, framing: str, status: int
+) -> None:
+    """A negative length was taken as no body (the request served, the stream out of step); a length of a
+    terabyte was waited for, and would have been held in memory."""
     url = urlsplit(sandbox.url)
+    request = f"POST /api/acct/detail_company_info HTTP/1.1\r\nHost: x\r\n{framing}\r\n"
     with socket.create_connection((url.hostname or "", url.port or 0), timeout=10) as raw:
-        raw.sendall(b"POST /api/acct/detail_company_info HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
-        answer = raw.makefile("rb").read().decode()
+        raw.sendall(request.encode() + (b"" if "chunked" in framing else b"\r\n"))
+        if "chunked" in framing:
+            raw.sendall(b"\r\n")
+        answer = raw.makefile("rb").read().decode()  # ends: the server closes the connection
     head, _, body = answer.partition("\r\n\r\n")
-    assert head.startswith("HTTP/1.1 400")
-    assert json.loads(body)["errors"][0]["code"] == "BAD_REQUEST"
+    assert head.startswith(f"HTTP/1.1 {status}")
+    assert json.loads(body)["errors"][0]["code"] == (
+        "BAD_REQUEST" if status == 400 else "REQUEST_ENTITY_TOO_LARGE"
+    )
