@@ -32,6 +32,18 @@ class CatalogsyncError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its attributes, not through ``__init__`` (whose keyword-only arguments the default,
+        ``cls(*args)``, does not give): an error crosses a process pool or a task queue whole."""
+        return _restored, (type(self), self.args, dict(self.__dict__))
+
+
+def _restored(cls: type[CatalogsyncError], args: tuple[Any, ...], state: dict[str, Any]) -> CatalogsyncError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class Problem:
