@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -64,7 +65,26 @@ def describe(error: Exception, where: str, timeout: float, redact: Callable[[str
             return Failure(f"cannot connect to {where} (name not resolved)", unreachable=True)
         if isinstance(reason, urllib3.exceptions.NewConnectionError):
             return Failure(f"cannot connect to {where} ({_why(reason)})", unreachable=True)
+    refused = _certificate_refused(reason)
+    if refused is not None:  # the handshake precedes the request, which was not sent; a retry gets the same
+        why = redact(refused.verify_message or str(refused))
+        return Failure(
+            f"cannot connect to {where} (its TLS certificate is refused: {why})",
+            unreachable=True,
+            transient=False,
+        )
     return Failure(f"connection failed: {type(error).__name__}: {redact(str(reason))}")
+
+
+def _certificate_refused(error: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate check that failed under ``error`` (urllib3 wraps it in its own SSLError), if any."""
+    seen: BaseException | None = error
+    for _ in range(8):  # a few wrappers deep at most
+        if seen is None or isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = inner or seen.__cause__ or seen.__context__
+    return None
 
 
 def _reason(error: Exception) -> BaseException:
