@@ -16,6 +16,7 @@ only UTF-8 text (:func:`check_pairs`): either mistake is refused before any requ
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from catalogsync.errors import ClientError, SettingsError
-from catalogsync.shown import cut, has_surrogate, quoted
+from catalogsync.shown import cut, has_surrogate, printable, quoted
 
 EXAMPLE = "https://www.2checkout.com/api"
 METHOD_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -150,3 +151,17 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def check_log_file(log_file: object) -> None:
+    """Refuse a request log that could never be written (a folder, a missing folder) before any request;
+    one that fails later (a full disk) stops the log, not the calls."""
+    if not isinstance(log_file, str | os.PathLike) or not os.fspath(log_file):
+        raise SettingsError(f"log_file must be a path (text or os.PathLike), not {log_file!r}")
+    path = os.fspath(log_file)
+    shown_path = printable(str(path))
+    if os.path.isdir(path):
+        raise SettingsError(f"log_file {shown_path} is a folder: name a file")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise SettingsError(f"log_file {shown_path}: the folder {printable(folder)} does not exist")

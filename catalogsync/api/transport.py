@@ -26,7 +26,14 @@ import requests
 import urllib3
 from requests.auth import HTTPBasicAuth
 
-from catalogsync.api.checks import check_base_url, check_credentials, check_method, check_number, check_pairs
+from catalogsync.api.checks import (
+    check_base_url,
+    check_credentials,
+    check_log_file,
+    check_method,
+    check_number,
+    check_pairs,
+)
 from catalogsync.api.codec import Body, Pairs, Received, decode_response, encode_params, is_read
 from catalogsync.api.deadline import DeadlineAdapter, attempt_timeout, receive
 from catalogsync.api.failure import Failure, address, describe
@@ -121,8 +128,8 @@ class Transport:
         )
         self._timeout = attempt_timeout(self.policy.timeout)  # urllib3 clones it per request
         self._in_flight = threading.BoundedSemaphore(max_in_flight)
-        if log_file is not None and (not isinstance(log_file, str | os.PathLike) or not os.fspath(log_file)):
-            raise SettingsError(f"log_file must be a path (text or os.PathLike), not {log_file!r}")
+        if log_file is not None:
+            check_log_file(log_file)
         self._log = RequestLog(log_file, self.redactor) if log_file is not None else None
         self._backoff = Backoff(self.policy.backoff, self.policy.max_backoff)
         self.gate = Gate(clock, sleep)

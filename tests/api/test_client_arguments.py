@@ -39,7 +39,7 @@ WRONG: dict[str, list[Any]] = {
     "secret": [123, b"Zq8kV2", ["Zq8kV2"], f"{MARK}\udc80"],
     "demo": ["no", 1, None],
     "timeout": [None, True, "30"],
-    "log_file": [3, True, ""],
+    "log_file": [3, True, "", "/", "/nonexistent-folder/requests.log"],
     "session": ["session", object()],
     "max_retries": [None, 1.5, True, "4"],
     "backoff": [None, "0.5", True],
