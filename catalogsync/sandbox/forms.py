@@ -106,7 +106,7 @@ class Form:
 
     def add(self, error: wire.JSON) -> None:
         """Record a problem; one per parameter (the first found)."""
-        if all(e.get("parameter") != error["parameter"] for e in self.errors):
+        if all(e.get("parameter") != error.get("parameter") for e in self.errors):
             self.errors.append(error)
 
     def field(self, name: str, parse: Parser = text) -> Any:

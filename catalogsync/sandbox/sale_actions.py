@@ -7,12 +7,21 @@ answers repeats and bad input with the vendor's error codes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.call import Call
 from catalogsync.sandbox.forms import Form, amount, choice, flag, ident
-from catalogsync.sandbox.sales import JSON, add_comment, find, find_lineitem, read_target, save
+from catalogsync.sandbox.sales import (
+    JSON,
+    add_comment,
+    check_found,
+    find_lineitem,
+    read_target,
+    save,
+    target_of,
+)
 from catalogsync.sandbox.state import next_id
 from catalogsync.sandbox.wire_sales import refund_line
 
@@ -29,9 +38,9 @@ def refund_invoice(call: Call) -> JSON:
     if isinstance(cents, int) and not form.params.first("currency"):
         form.missing("currency")
     reason = _read_reason(form)
-    form.check()
+    found = check_found(form, target_of(call.db, sale_id, invoice_id))
     _check_category(call.form)
-    sale, invoice = _invoice(call, sale_id, invoice_id)
+    sale, invoice = _only_invoice(*found)
     if _too_old(sale):
         raise wire.fail("TOO_LATE", "Invoice too old to refund.")
     remaining = _remaining(invoice)
@@ -59,9 +68,8 @@ def refund_lineitem(call: Call) -> JSON:
     form = call.form
     lineitem_id = form.required("lineitem_id", ident)
     reason = _read_reason(form)
-    form.check()
+    sale, invoice, line = check_found(form, _lineitem(call, lineitem_id))
     _check_category(form)
-    sale, invoice, line = find_lineitem(call.db, lineitem_id)
     if line["type"] == "refund":
         raise wire.fail("INVALID_PARAMETER", "This lineitem cannot be refunded.")
     if _too_old(sale):
@@ -82,8 +90,7 @@ def refund_lineitem(call: Call) -> JSON:
 
 def stop_lineitem_recurring(call: Call) -> JSON:
     lineitem_id = call.form.required("lineitem_id", ident)
-    call.form.check()
-    sale, _, line = find_lineitem(call.db, lineitem_id)
+    sale, _, line = check_found(call.form, _lineitem(call, lineitem_id))
     if line["billing"]["recurring_status"] != "active":
         raise wire.fail("NOTHING_TO_DO", "Lineitem is not scheduled to recur.")
     line["billing"].update(recurring_status="stopped", date_next=None)
@@ -100,8 +107,7 @@ def mark_shipped(call: Call) -> JSON:
     form.field("cc_customer", flag)
     reauthorize = form.field("reauthorize", flag)
     note = form.field("comment", lambda v: _no_markup(v, 255))
-    form.check()
-    sale, invoice = _invoice(call, sale_id, invoice_id)
+    sale, invoice = _only_invoice(*check_found(form, target_of(call.db, sale_id, invoice_id)))
     if invoice["shipping"] is None:
         raise wire.fail("NOTHING_TO_DO", "Item not shippable.")
     if invoice["date_shipped"] is not None:
@@ -120,8 +126,7 @@ def mark_shipped(call: Call) -> JSON:
 def reauth(call: Call) -> JSON:
     """Reauthorise an expired pre-authorisation, at most once a day."""
     sale_id = call.form.required("sale_id", ident)
-    call.form.check()
-    find(call.db, sale_id, None)
+    check_found(call.form, target_of(call.db, sale_id, None))
     _reauthorize(call, sale_id)
     return wire.ok("Payment reauthorized.")
 
@@ -162,8 +167,13 @@ def _no_markup(value: str, limit: int) -> str:
     return value
 
 
-def _invoice(call: Call, sale_id: int | None, invoice_id: int | None) -> tuple[JSON, JSON]:
-    sale, invoice = find(call.db, sale_id, invoice_id)
+def _lineitem(call: Call, lineitem_id: int | None) -> Callable[[], tuple[JSON, JSON, JSON]] | None:
+    """The lookup of the line item a request names, for :func:`check_found`."""
+    return None if lineitem_id is None else lambda: find_lineitem(call.db, lineitem_id)
+
+
+def _only_invoice(sale: JSON, invoice: JSON | None) -> tuple[JSON, JSON]:
+    """The invoice named, else the sale's only one (AMBIGUOUS when it has several)."""
     if invoice is None:
         if len(sale["invoices"]) > 1:
             raise wire.fail("AMBIGUOUS", AMBIGUOUS)

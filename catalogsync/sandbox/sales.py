@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.call import Call
@@ -52,6 +52,34 @@ def read_target(form: Form) -> tuple[int | None, int | None]:
     )
 
 
+Found = TypeVar("Found")
+
+
+def check_found(form: Form, lookup: Callable[[], Found] | None) -> Found:
+    """Every problem of the request in one answer (§8.3): the form's, and RECORD_NOT_FOUND when the record it
+    names is missing; else what ``lookup`` found. ``lookup`` is None when the request names no record it
+    could look up (the parameter itself is at fault, and so already a problem of the form)."""
+    found: Found | None = None
+    if lookup is not None:
+        try:
+            found = lookup()
+        except wire.ApiFailure as failure:
+            for error in failure.errors:
+                form.add(error)
+    form.check()
+    assert found is not None  # no lookup comes with a problem of the form
+    return found
+
+
+def target_of(
+    db: sqlite3.Connection, sale_id: int | None, invoice_id: int | None
+) -> Callable[[], tuple[JSON, JSON | None]] | None:
+    """The lookup of the sale (and invoice) a request names, for :func:`check_found`."""
+    if sale_id is None and invoice_id is None:
+        return None
+    return lambda: find(db, sale_id, invoice_id)
+
+
 def find(db: sqlite3.Connection, sale_id: int | None, invoice_id: int | None) -> tuple[JSON, JSON | None]:
     """The sale and, when ``invoice_id`` is given, that invoice of it; RECORD_NOT_FOUND otherwise."""
     if invoice_id is None:
@@ -83,8 +111,7 @@ def add_comment(call: Call, sale: JSON, message: str) -> None:
 def detail_sale(call: Call) -> JSON:
     """The sale; with ``invoice_id`` only that invoice is included."""
     sale_id, invoice_id = read_target(call.form)
-    call.form.check()
-    sale, invoice = find(call.db, sale_id, invoice_id)
+    sale, invoice = check_found(call.form, target_of(call.db, sale_id, invoice_id))
     if invoice is not None:
         sale["invoices"] = [invoice]
     return wire.ok("Sale detail retrieved", sale=sale)
@@ -96,10 +123,7 @@ def create_comment(call: Call) -> JSON:
     sale_id = form.required("sale_id", ident)
     message = form.required("sale_comment")
     copies = [who for who in ("vendor", "customer") if form.field(f"cc_{who}", flag) == 1]
-    form.check()
-    sale = load(call.db, sale_id)
-    if sale is None:
-        raise wire.not_found()
+    sale, _ = check_found(form, target_of(call.db, sale_id, None))
     prefix = "".join(f"[* Sent: {who.capitalize()} *] " for who in copies)
     add_comment(call, sale, prefix + message)
     save(call.db, sale)
