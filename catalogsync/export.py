@@ -122,14 +122,15 @@ def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
         for key, model in catalog.section(kind.section).items():
             missing = [r for r in kind.references(model) if r.key not in kept[BY_NAME[r.kind].section]]
             refused = key_too_long(kind, key) or _refused(model)
+            if not refused and not missing:
+                kept[kind.section][key] = model
+                continue
             named = f"{kind.name} {cut(key, KEY_LENGTH)!r}"
             if refused:
                 notes.append(f"  {named}: cannot be declared as it is ({refused})")
-            elif missing:
+            else:
                 links = ", ".join(f"{r.kind} {shown(cut(r.key, KEY_LENGTH))}" for r in missing)
                 notes.append(f"  {named}: links to {links}, which is not exported; adopt that first")
-            else:
-                kept[kind.section][key] = model
     return catalog.model_copy(update=kept), notes
 
 

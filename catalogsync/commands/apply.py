@@ -44,34 +44,34 @@ def run(args: argparse.Namespace, console: Console) -> int:
     catalog, source = read_catalog_input(
         catalog_path, expected_sha256=saved.catalog_sha256 if saved else None
     )
-    with open_client(args) as (client, address):
+    with open_client(args) as (client, address), apply_lock(address, console.info):
+        # a second apply of the account reads it once this one ends
         check_account(catalog, client, address)
         journal = Journal(journal_path(address), request_deadline(client))
-        with apply_lock(address, console.info):  # a second apply of the account reads it once this ends
-            wait_for_settled(journal.path, console.info)
-            settled = True
-            try:
-                live = read_live(client, address, console, what_to_read(catalog, selection))
-                plan = _replanned(saved, catalog, source.digest, catalog_path, live, selection)
+        wait_for_settled(journal.path, console.info)
+        settled = True
+        try:
+            live = read_live(client, address, console, what_to_read(catalog, selection))
+            plan = _replanned(saved, catalog, source.digest, catalog_path, live, selection)
+            if saved:
+                _refuse_unless_the_same(saved, plan, live)
+            if not plan.empty or not saved:
+                console.out(_shown_before_apply(plan, args, console, unattended=bool(saved) or args.yes))
+            check_safety(plan, catalog.settings.safety, force=args.force)
+            if plan.empty:
                 if saved:
-                    _refuse_unless_the_same(saved, plan, live)
-                if not plan.empty or not saved:
-                    console.out(_shown_before_apply(plan, args, console, unattended=bool(saved) or args.yes))
-                check_safety(plan, catalog.settings.safety, force=args.force)
-                if plan.empty:
-                    if saved:
-                        console.out("No changes. The account matches the catalog.\n")
-                    _write_report(args.report, ApplyReport(), console)
-                    return 0
-                if not saved and not args.yes and not confirm(console):
-                    console.info("Apply cancelled; nothing was changed.")
-                    return 1
-                settled = False
-                report = _execute(plan, live, client, console, journal)
-                settled = not any(o.status == "failed" and unanswered(o.cause) for o in report.outcomes)
-            finally:  # unsettled, a write without an answer may still be in flight: its journal expires
-                if settled:
-                    journal.close()
+                    console.out("No changes. The account matches the catalog.\n")
+                _write_report(args.report, ApplyReport(), console)
+                return 0
+            if not saved and not args.yes and not confirm(console):
+                console.info("Apply cancelled; nothing was changed.")
+                return 1
+            settled = False
+            report = _execute(plan, live, client, console, journal)
+            settled = not any(o.status == "failed" and unanswered(o.cause) for o in report.outcomes)
+        finally:  # unsettled, a write without an answer may still be in flight: its journal expires
+            if settled:
+                journal.close()
     try:
         _write_report(args.report, report, console)
     finally:  # what was done is shown even when the report cannot be written

@@ -31,8 +31,7 @@ def mutations(draw: st.DrawFn, text: str = EXAMPLE) -> str:
             text = text[:at] + draw(YAMLISH.filter(bool)) + text[at:]
         elif edit == "delete":
             text = text[:at] + text[at + draw(st.integers(1, 20)) :]
-        else:
-            lines = text.splitlines(keepends=True)
+        elif lines := text.splitlines(keepends=True):  # deletions may have left no line to repeat
             index = draw(st.integers(0, len(lines) - 1))
             text = "".join([*lines[: index + 1], lines[index], *lines[index + 1 :]])
     return text

@@ -4,6 +4,7 @@ request made when the mistake can be seen before the first one (nothing listens 
 from __future__ import annotations
 
 import argparse
+import math
 
 import pytest
 
@@ -117,10 +118,9 @@ def test_every_numeric_flag_takes_any_value_without_a_traceback_or_a_hang(comman
             except SystemExit as stop:
                 assert stop.code == 1
                 continue
-            try:
-                faults_of(args)
-            except ValueError as error:
-                assert "\n" not in str(error)
+            used = getattr(args, action.dest)  # an infinite latency was taken and then slept on every request
+            assert not isinstance(used, float) or math.isfinite(used), f"{flag}={value}"
+            faults_of(args)  # a value the flag takes, the sandbox serves with
             continue
         argv = [command, *([write(CATALOG)] if command != "export" else []), f"{flag}={value}"]
         result = cli(NOTHING_LISTENS, *argv, *(["--yes"] if command == "apply" else []))
