@@ -21,12 +21,14 @@ import socket
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from requests.utils import select_proxy
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool, HTTPSConnectionPool
 
 from catalogsync.api.codec import Received
 from catalogsync.api.failure import Failure, timed_out
@@ -110,11 +112,37 @@ POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https": _HTTPS
 
 
 class DeadlineAdapter(HTTPAdapter):
-    """An adapter whose connections read each answer within the read timeout in total (see the module)."""
+    """An adapter whose connections read each answer within the read timeout in total (see the module).
+
+    It finds the connection pool of a request once per host, TLS settings and proxy, not on every request
+    (``requests`` rebuilds the pool key and asks the pool manager each time: about a tenth of the client's
+    CPU per call, ``benchmarks/client_cost.py``); closing the adapter closes those pools.
+    """
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = POOLS
+        self._pools: dict[tuple[Any, ...], HTTPConnectionPool] = {}
+
+    def get_connection_with_tls_context(
+        self, request: Any, verify: Any, proxies: Any = None, cert: Any = None
+    ) -> ConnectionPool:
+        parts = urlsplit(request.url)
+        key = (parts.scheme, parts.netloc, verify, cert, select_proxy(request.url, proxies))
+        known = self._pools.get(key)
+        if known is not None:
+            return known
+        pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
+        if isinstance(pool, HTTPConnectionPool):
+            self._pools[key] = pool
+        return pool
+
+    def close(self) -> None:
+        """Close the pools found too: urllib3 2 drops a manager's pools without closing their connections."""
+        super().close()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> urllib3.PoolManager:
         manager: urllib3.PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)

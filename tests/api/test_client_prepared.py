@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import requests
+import urllib3
 from hypothesis import given
 from hypothesis import strategies as st
 from requests.auth import HTTPBasicAuth
@@ -80,18 +83,74 @@ def test_the_per_call_work_of_requests_is_done_once_per_method(
     sandbox: Sandbox, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Preparing (merging settings, quoting the URL, encoding the credentials) and reading the environment
-    happen once per method for the transport's own session, not once per call, and no call goes through
-    ``Session.send`` (its cookie and redirect bookkeeping): a count, not a time."""
-    calls: Counter[str] = Counter()
-    for name in ("prepare_request", "merge_environment_settings", "send"):
-        original = getattr(requests.Session, name)
-        monkeypatch.setattr(requests.Session, name, counting(calls, name, original))
+    happen once per method for the transport's own session, not once per call, the connection pool is
+    looked up once, and no call goes through ``Session.send`` (its cookie and redirect bookkeeping): a
+    count, not a time."""
+    calls = count_calls(monkeypatch)
     client = make_client(sandbox)
     for _ in range(5):
         client.account.company_info()
         client.products.list(pagesize=1)
-    assert calls == {"merge_environment_settings": 1, "prepare_request": 2}
+    assert calls == {"merge_environment_settings": 1, "prepare_request": 2, "connection_from_host": 1}
     assert client.requests_made == 10
+
+
+def test_closing_the_client_closes_its_connections() -> None:
+    """No connection outlives :meth:`Client.close`, though urllib3 2 drops pools without closing them."""
+    server = KeepAlive()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = Client(f"http://127.0.0.1:{server.server_address[1]}/api", "user", "secret")
+        client.account.company_info()
+        assert not server.closed.is_set()
+        client.close()
+        assert server.closed.wait(5)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class KeepAlive(ThreadingHTTPServer):
+    """Answers every request on a kept-alive connection; :attr:`closed` is set when the client closes one."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _KeepAliveHandler)
+        self.closed = threading.Event()
+
+
+class _KeepAliveHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: KeepAlive
+
+    def do_GET(self) -> None:
+        body = json.dumps({"response_code": "OK", "vendor_company_info": {"vendor_id": "1"}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def finish(self) -> None:
+        super().finish()
+        self.server.closed.set()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent."""
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts of the session's preparing, environment and sending calls, and of pool lookups."""
+    calls: Counter[str] = Counter()
+    for owner, name in (
+        (requests.Session, "prepare_request"),
+        (requests.Session, "merge_environment_settings"),
+        (requests.Session, "send"),
+        (urllib3.PoolManager, "connection_from_host"),
+    ):
+        monkeypatch.setattr(owner, name, counting(calls, name, getattr(owner, name)))
+    return calls
 
 
 def counting(calls: Counter[str], name: str, original: Callable[..., Any]) -> Callable[..., Any]:
