@@ -5,6 +5,7 @@ a message and an exit code in one place (``catalogsync.cli``)::
 
     CatalogsyncError                 exit 1 unless noted
     +-- CatalogError                 the YAML catalog is invalid: every Problem with file:line:column
+    +-- InputError                   a catalog file or folder cannot be read (missing, unreadable, no part)
     +-- SettingsError                connection settings missing or unsafe
     +-- ClientError                  anything the API client raises
     |   +-- ApiError                 the vendor answered with errors: method, HTTP status, every vendor error
@@ -68,6 +69,12 @@ class CatalogError(CatalogsyncError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the catalog"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class InputError(CatalogsyncError):
+    """A catalog file or folder cannot be read as one: missing, unreadable, not a regular file, holding no
+    part, or holding a saved plan. One line naming the path; what is *in* a readable file is a
+    :class:`CatalogError`."""
 
 
 class SettingsError(CatalogsyncError):

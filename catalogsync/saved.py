@@ -128,6 +128,8 @@ def saved_plan(path: str | Path) -> Plan | None:
     what is wrong, and so is a ``.json`` file that is no plan at all (an empty or cut-short artifact must not
     apply as an empty catalog); the catalog path it holds is resolved against the plan's folder.
     """
+    if not Path(path).is_file():  # a folder is a catalog; a pipe would block: the catalog reader says so
+        return None
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -65,7 +65,7 @@ class Hostile:
     ``answers`` maps a method to one answer, or to a function of the query parameters; unknown methods get
     the API's RECORD_NOT_FOUND. ``calls`` records every method called, in order, and ``ports`` the client's
     port of each (one port for several calls: they came on one kept-alive connection), ``headers`` the
-    request headers of each.
+    request headers of each, and ``hung_up`` is set once a connection has ended.
     """
 
     url: str
@@ -75,6 +75,7 @@ class Hostile:
     calls: list[str] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    hung_up: threading.Event = field(default_factory=threading.Event)
 
     def answer(self, method: str, query: dict[str, str]) -> Answer | Stream:
         self.calls.append(method)
@@ -130,6 +131,10 @@ class HostileHandler(BaseHTTPRequestHandler):
             pass
         finally:
             answer.done.set()
+
+    def finish(self) -> None:
+        super().finish()
+        self.server.hostile.hung_up.set()  # type: ignore[attr-defined]
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent."""

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogsync.errors import CatalogError, Problem, SettingsError
+from catalogsync.errors import InputError
 
 SUFFIXES = (".yaml", ".yml")
 SAVED_PLAN_OPENING = b'{\n  "format_version"'
@@ -43,9 +43,7 @@ def read_catalog(path: str) -> Source:
         return Source((Part(path, raw),), folder=False, digest=hashlib.sha256(raw).hexdigest())
     names = part_names(path)
     if not names:
-        raise SettingsError(
-            f"{path}: the folder holds no catalog file (*.yaml or *.yml; hidden ones skipped)"
-        )
+        raise InputError(f"{path}: the folder holds no catalog file (*.yaml or *.yml; hidden ones skipped)")
     parts = tuple(Part(os.path.join(path, name), read_part(os.path.join(path, name))) for name in names)
     return Source(parts, folder=True, digest=folder_digest(names, parts))
 
@@ -74,16 +72,18 @@ def is_part_of(folder: str | Path, path: str | Path) -> bool:
 
 
 def read_part(path: str | Path) -> bytes:
-    """The bytes of one catalog file; a file that cannot be read is a located problem."""
+    """The bytes of one catalog file; one that cannot be read is an :class:`InputError` naming it."""
+    target = Path(path)
+    if not target.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if not target.is_file() and not target.is_dir():  # a read would block
+        raise InputError(f"{path}: not a regular file (a pipe or a device?)")
     try:
-        target = Path(path)
-        if target.exists() and not target.is_file() and not target.is_dir():  # a read would block
-            raise CatalogError([Problem(str(path), 1, 1, "", "not a regular file (a pipe or a device?)")])
-        return Path(path).read_bytes()
+        return target.read_bytes()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        problem = Problem(str(path), 1, 1, "", f"cannot read the catalog file: {reason}")
-        raise CatalogError([problem]) from None
+        raise InputError(
+            f"{path}: cannot read the catalog file: {error.strerror or type(error).__name__}"
+        ) from None
 
 
 def folder_digest(names: list[str], parts: tuple[Part, ...]) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from catalogsync.catalogfile.loader import load_parts
 from catalogsync.catalogfile.sources import Source, is_saved_plan, read_catalog
-from catalogsync.errors import SettingsError, StalePlanError
+from catalogsync.errors import InputError, StalePlanError
 from catalogsync.gcpause import gc_paused
 
 
@@ -22,7 +22,7 @@ def read_catalog_input(path: str, *, expected_sha256: str | None = None) -> tupl
         )
     for part in source.parts:
         if is_saved_plan(part.raw):
-            raise SettingsError(
+            raise InputError(
                 f"{part.name}: a saved plan inside the catalog folder {path}, of which every *.yaml / *.yml"
                 " file is a part: move it out of the folder"
                 if source.folder

@@ -6,7 +6,7 @@ import argparse
 
 from catalogsync.commands.inputs import read_catalog_input
 from catalogsync.console import Console
-from catalogsync.errors import CatalogError, SettingsError
+from catalogsync.errors import CatalogError, InputError
 from catalogsync.kinds import KINDS
 from catalogsync.shown import counted
 
@@ -16,7 +16,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     for path in args.catalogs:
         try:
             catalog, source = read_catalog_input(path)
-        except (CatalogError, SettingsError) as error:
+        except (CatalogError, InputError) as error:
             console.error(str(error))
             invalid += 1
             continue

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -24,7 +22,7 @@ from catalogsync.api.transport import HEADERS
 from catalogsync.errors import ClientError
 from catalogsync.sandbox import Sandbox
 from tests.api.conftest import MakeClient
-from tests.hostile_server import Hostile, Stream, head
+from tests.hostile_server import Answer, Hostile, Stream, head
 
 JSON = {"Content_Type": "application/json", "Connection": "close"}
 
@@ -95,49 +93,14 @@ def test_the_per_call_work_of_requests_is_done_once_per_method(
     assert client.requests_made == 10
 
 
-def test_closing_the_client_closes_its_connections() -> None:
+def test_closing_the_client_closes_its_connections(hostile: Hostile) -> None:
     """No connection outlives :meth:`Client.close`, though urllib3 2 drops pools without closing them."""
-    server = KeepAlive()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        client = Client(f"http://127.0.0.1:{server.server_address[1]}/api", "user", "secret")
-        client.account.company_info()
-        assert not server.closed.is_set()
-        client.close()
-        assert server.closed.wait(5)
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class KeepAlive(ThreadingHTTPServer):
-    """Answers every request on a kept-alive connection; :attr:`closed` is set when the client closes one."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _KeepAliveHandler)
-        self.closed = threading.Event()
-
-
-class _KeepAliveHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: KeepAlive
-
-    def do_GET(self) -> None:
-        body = json.dumps({"response_code": "OK", "vendor_company_info": {"vendor_id": "1"}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def finish(self) -> None:
-        super().finish()
-        self.server.closed.set()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent."""
+    hostile.answers["acct/detail_company_info"] = Answer({"vendor_company_info": {"vendor_id": "1"}})
+    client = Client(hostile.url, "user", "secret")
+    client.account.company_info()
+    assert not hostile.hung_up.wait(0.2)  # kept alive
+    client.close()
+    assert hostile.hung_up.wait(5)
 
 
 def count_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:

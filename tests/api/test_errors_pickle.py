@@ -19,6 +19,7 @@ from catalogsync.errors import (
     CatalogError,
     CatalogsyncError,
     ClientError,
+    InputError,
     OutputClosed,
     OutputError,
     PlanError,
@@ -33,6 +34,7 @@ from catalogsync.errors import (
 EXAMPLES: list[CatalogsyncError] = [
     CatalogsyncError("plain"),
     CatalogError([Problem("c.yaml", 2, 5, "products.P.price", "must not be negative")]),
+    InputError("catalog.yaml: no such file or folder"),
     SettingsError("the API username and password are required"),
     ClientError("not an API method: 'x/y'", method="products/x/y"),
     ApiError(

@@ -14,7 +14,7 @@ from catalogsync.catalog import Catalog
 from catalogsync.catalogfile.dumper import PARTS, dump_catalog, dump_folder
 from catalogsync.catalogfile.loader import load_parts, loads
 from catalogsync.catalogfile.sources import Part, part_names, read_catalog
-from catalogsync.errors import CatalogError, SettingsError
+from catalogsync.errors import CatalogError, InputError
 
 OPTIONS = """
 options:
@@ -146,7 +146,7 @@ def test_a_file_is_its_own_single_part(tmp_path: Path) -> None:
 
 def test_a_folder_without_catalog_files_is_refused(tmp_path: Path) -> None:
     tree(tmp_path, {"README.md": "", ".git/a.yaml": ""})
-    with pytest.raises(SettingsError, match="the folder holds no catalog file"):
+    with pytest.raises(InputError, match="the folder holds no catalog file"):
         read_catalog(str(tmp_path))
 
 
@@ -187,9 +187,6 @@ def test_a_part_that_is_not_a_regular_file_is_refused_without_reading_it(tmp_pat
     """A pipe named *.yaml would block the read forever."""
     (tmp_path / "a.yaml").write_text("products: {A: {name: a, price: 1}}\n", encoding="utf-8")
     os.mkfifo(tmp_path / "pipe.yaml")
-    with pytest.raises(CatalogError) as raised:
+    with pytest.raises(InputError) as raised:
         read_catalog(str(tmp_path))
-    assert (
-        str(raised.value).splitlines()[1].strip()
-        == f"{tmp_path}/pipe.yaml:1:1: not a regular file (a pipe or a device?)"
-    )
+    assert str(raised.value) == f"{tmp_path}/pipe.yaml: not a regular file (a pipe or a device?)"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from catalogsync.catalogfile.loader import load
-from catalogsync.errors import CatalogError
+from catalogsync.errors import CatalogError, InputError
 
 
 def only_problem(path: Path | str) -> tuple[str, int, int, str, str]:
@@ -24,19 +24,16 @@ def test_reads_a_file_by_path_or_string(tmp_path: Path) -> None:
     assert load(path).products["X"].name == "Ünïcode"
 
 
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "nope.yaml"
-    assert only_problem(path) == (
-        str(path),
-        1,
-        1,
-        "",
-        "cannot read the catalog file: No such file or directory",
-    )
-
-
-def test_directory(tmp_path: Path) -> None:
-    assert only_problem(tmp_path) == (str(tmp_path), 1, 1, "", "cannot read the catalog file: Is a directory")
+def test_a_file_that_cannot_be_read_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    """Not a problem *in* a catalog (no line, no column): one line naming the path and why."""
+    missing = tmp_path / "nope.yaml"
+    for path, message in [
+        (missing, f"{missing}: no such file or folder"),
+        (tmp_path, f"{tmp_path}: cannot read the catalog file: Is a directory"),
+    ]:
+        with pytest.raises(InputError) as caught:
+            load(path)
+        assert str(caught.value) == message
 
 
 def test_not_utf8_is_located(tmp_path: Path) -> None:

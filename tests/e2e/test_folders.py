@@ -143,7 +143,7 @@ MISTAKES = {
     "empty folder": ({"README.md": "no catalog here\n"}, "{root}: the folder holds no catalog file"),
     "unreadable part": (
         {"a.yaml": PRODUCT},
-        "{root}/broken.yaml:1:1: cannot read the catalog file: No such file or directory",
+        "Error: {root}/broken.yaml: no such file or folder\n",
     ),
     "saved plan inside": (
         {"a.yaml": PRODUCT, "plan.yaml": '{\n  "format_version": 2\n}\n'},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 
 import pytest
 
@@ -39,6 +40,41 @@ def test_unusable_output_paths_are_refused_before_any_request(cli, write, tmp_pa
         result = cli(NOTHING_LISTENS, *[catalog if a == "{catalog}" else a for a in argv])
         assert (result.code, result.out, result.err) == (1, "", f"Error: {message}\n")
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def unreadable_inputs(tmp_path):
+    """Paths a hand or a script may give where a catalog (or a saved plan) belongs, none of them readable as
+    one, and the one line that names each."""
+    missing, empty, pipe, dangling = (tmp_path / name for name in ("missing.json", "empty", "pipe", "link"))
+    empty.mkdir()
+    os.mkfifo(pipe)
+    dangling.symlink_to(tmp_path / "gone.yaml")
+    return {
+        "missing": (str(missing), f"{missing}: no such file or folder"),
+        "a pipe": (str(pipe), f"{pipe}: not a regular file (a pipe or a device?)"),  # reading it would block
+        "a dangling link": (str(dangling), f"{dangling}: no such file or folder"),
+        "an empty folder": (
+            str(empty),
+            f"{empty}: the folder holds no catalog file (*.yaml or *.yml; hidden",
+        ),
+    }
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "apply", "apply --catalog"])
+def test_an_unreadable_input_path_is_one_line_before_any_request(command, cli, sandbox, write, tmp_path):
+    """Exit 1 and one line naming the path, for every command that reads one, whether the path was meant as
+    a catalog or a saved plan; nothing is read from the account."""
+    argv = {"plan": ["plan"], "validate": ["validate"], "apply": ["apply", "--yes"]}.get(command, [])
+    if command == "apply --catalog":
+        plan = str(tmp_path / "plan.json")
+        assert cli(sandbox, "plan", write(CATALOG), "--out", plan).code == 0
+        argv = ["apply", plan, "--catalog"]
+    served = sandbox.stats()["requests"]
+    for kind, (path, message) in unreadable_inputs(tmp_path).items():
+        result = cli(None if command == "validate" else sandbox, *argv, path)
+        assert (result.code, result.out) == (1, ""), kind
+        assert result.err.startswith(f"Error: {message}") and result.err.count("\n") == 1, (kind, result.err)
+    assert sandbox.stats()["requests"] == served
 
 
 @pytest.mark.parametrize("command", ["validate", "plan"])
