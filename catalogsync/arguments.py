@@ -14,12 +14,18 @@ from typing import Any, ClassVar
 
 from catalogsync import __version__
 from catalogsync.messages import did_you_mean
+from catalogsync.paths import path_argument
 from catalogsync.settings import add_connection_arguments
 
 EXIT_USAGE = 1
 
 
-SECRET_FLAGS = ("--password",)
+SECRET_FLAG = "password"
+"""The flag whose value is a secret (``--password``), without its dashes."""
+SECRET_SPELLINGS = frozenset({"pw", "pwd", "passwd"})
+"""Other names a hand may give it: each is masked though none is a flag."""
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+"""What a flag may begin with once pasted from rendered text (hyphens, en and em dashes, minus)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,26 +79,34 @@ def _refuse_empty(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -
 
 
 def secret_values(words: Sequence[str]) -> tuple[str, ...]:
-    """The values given to a secret flag, as written, abbreviated (``--pass``) or mistyped (``--pasword``)."""
+    """The values given to what looks like the secret flag: as written, abbreviated (``--pass``, ``-p``),
+    mistyped (``--pasword``, ``--pwd``), pasted with an en or em dash, joined by ``=`` or ``:``, or after a
+    joined empty value (``--password= VALUE``)."""
     found = []
     for index, word in enumerate(words):
-        name, equals, value = word.partition("=")
-        if not _secret_flag(name):
+        if not word[:1] or word[0] not in DASHES:
             continue
-        if equals:
+        name, value = _joined(word.lstrip(DASHES))
+        if not _secret_flag(name.lower()):
+            continue
+        if value:
             found.append(value)
         elif index + 1 < len(words):
             found.append(words[index + 1])
     return tuple(value for value in found if value)
 
 
+def _joined(flag: str) -> tuple[str, str]:
+    """The name and the value of ``name=value`` or ``name:value`` (whichever separator comes first)."""
+    cut = min((i for i in (flag.find("="), flag.find(":")) if i >= 0), default=len(flag))
+    return flag[:cut], flag[cut + 1 :]
+
+
 def _secret_flag(name: str) -> bool:
-    if not name.startswith("--") or len(name) < 4:
-        return False
-    folded = name.lower()
-    return any(
-        flag.startswith(folded) or difflib.SequenceMatcher(None, folded, flag).ratio() >= 0.75
-        for flag in SECRET_FLAGS
+    return bool(name) and (
+        SECRET_FLAG.startswith(name)
+        or name in SECRET_SPELLINGS
+        or (len(name) >= 3 and difflib.SequenceMatcher(None, name, SECRET_FLAG).ratio() >= 0.75)
     )
 
 
@@ -158,11 +172,15 @@ def build_parser() -> _Parser:
         return sub
 
     validate = command("validate", "check a catalog offline; every problem in one pass")
-    validate.add_argument("catalogs", metavar="CATALOG", nargs="+", help="catalog files or folders to check")
+    validate.add_argument(
+        "catalogs", metavar="CATALOG", nargs="+", type=path_argument, help="catalog files or folders to check"
+    )
 
     plan = command("plan", "show what apply would change in the account")
-    plan.add_argument("catalog", metavar="CATALOG", help="the catalog file or folder")
-    plan.add_argument("--out", metavar="PLAN", help="save the plan for a later 'apply PLAN'")
+    plan.add_argument("catalog", metavar="CATALOG", type=path_argument, help="the catalog file or folder")
+    plan.add_argument(
+        "--out", metavar="PLAN", type=path_argument, help="save the plan for a later 'apply PLAN'"
+    )
     plan.add_argument(
         "--format",
         choices=("text", "markdown", "json"),
@@ -177,15 +195,24 @@ def build_parser() -> _Parser:
 
     apply = command("apply", "make the account match a catalog or a saved plan")
     apply.add_argument(
-        "target", metavar="CATALOG|PLAN", help="a catalog file or folder, or a plan saved by 'plan --out'"
+        "target",
+        metavar="CATALOG|PLAN",
+        type=path_argument,
+        help="a catalog file or folder, or a plan saved by 'plan --out'",
     )
     apply.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     apply.add_argument("--force", action="store_true", help="go past safety thresholds")
     apply.add_argument(
-        "--catalog", metavar="CATALOG", help="catalog of a saved plan (default: the path it records)"
+        "--catalog",
+        metavar="CATALOG",
+        type=path_argument,
+        help="catalog of a saved plan (default: the path it records)",
     )
     apply.add_argument(
-        "--report", metavar="FILE", help="write the whole outcome as JSON (every change, its status and id)"
+        "--report",
+        metavar="FILE",
+        type=path_argument,
+        help="write the whole outcome as JSON (every change, its status and id)",
     )
     add_show_unmanaged(apply)
     add_selection_arguments(apply)
@@ -196,6 +223,7 @@ def build_parser() -> _Parser:
         "-o",
         "--output",
         metavar="FILE|FOLDER/",
+        type=path_argument,
         help="write here instead of stdout; a folder (existing, or ending in /) gets one file per section",
     )
     add_connection_arguments(export)

@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from catalogsync.kinds import Coupon, Model, Option, Product
+from catalogsync.shown import named
 
 VENDOR_ID = re.compile(r"^[0-9]+$")
 
 
 def _vendor_id(value: str) -> str:
     if not VENDOR_ID.match(value):
-        raise ValueError(f'{value!r} is not a vendor id (digits, written in quotes: "1311348")')
+        raise ValueError(f'{named(value)} is not a vendor id (digits, written in quotes: "1311348")')
     return value
 
 

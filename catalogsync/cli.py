@@ -19,8 +19,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from catalogsync.arguments import EXIT_USAGE, build_parser
-from catalogsync.console import Console
-from catalogsync.errors import CatalogsyncError, OutputClosed
+from catalogsync.console import Console, Terminated, sigterm_interrupts
+from catalogsync.errors import CatalogsyncError, OutputClosed, OutputError
 from catalogsync.settings import sandbox_conflicts
 
 __all__ = ["build_parser", "main"]
@@ -43,19 +43,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             joined = ", ".join(conflicts)
             command.error(f"--sandbox runs an embedded sandbox: it cannot be combined with {joined}")
     except SystemExit as stop:  # --help, --version and usage errors
-        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+        code = stop.code if isinstance(stop.code, int) else EXIT_USAGE
+        return code or _written(Console(0, colour=False))
     console = Console(-1 if args.quiet else args.verbose, _colour(args))
     try:
-        return handler(args.command)(args, console)
+        with sigterm_interrupts():
+            return handler(args.command)(args, console)
     except OutputClosed:
         _silence_stdout()
         return 1
     except CatalogsyncError as error:
         console.error(str(error))
         return error.exit_code
+    except Terminated:
+        console.error("terminated (SIGTERM)")
+        return 143
     except KeyboardInterrupt:
         console.error("interrupted")
         return 130
+
+
+def _written(console: Console) -> int:
+    """0 once what ``--help`` or ``--version`` printed has reached stdout; 1, said, when it cannot."""
+    try:
+        console.out("")
+    except OutputError as error:
+        _silence_stdout()
+        if not isinstance(error, OutputClosed):
+            console.error(str(error))
+        return 1
+    return 0
 
 
 def handler(command: str) -> Handler:

@@ -61,6 +61,28 @@ def confirm(console: Console) -> bool:
         raise
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, ``kill``): stops a command where Ctrl-C would (exit 143)."""
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` in the main thread while the block runs, as Ctrl-C raises
+    KeyboardInterrupt, so that a command stopped before it writes says so instead of dying silently."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[threading.Event]:
     """Ctrl-C or SIGTERM: start no new call, let calls in flight finish, then report."""

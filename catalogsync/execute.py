@@ -30,6 +30,7 @@ from catalogsync.kinds import BY_NAME, AnyKind, WireObject
 from catalogsync.live import LiveState
 from catalogsync.moves import moves_of, origin, rekeyed
 from catalogsync.plan import Plan, execution_order
+from catalogsync.shown import KEY_LENGTH, cut
 
 T = TypeVar("T")
 Status = Literal["applied", "failed", "skipped"]
@@ -388,5 +389,4 @@ def _changed(change: Change, shown: str) -> Outcome:
 
 def _shown(value: Any) -> str:
     """A field's JSON value in a message, cut short when long."""
-    text = "null" if value is None else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return cut("null" if value is None else str(value), KEY_LENGTH)

@@ -7,6 +7,8 @@ import difflib
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
+from catalogsync.shown import VALUE_LENGTH, named
+
 if TYPE_CHECKING:  # pydantic is imported by the models, not by the command line's did-you-mean
     from pydantic import BaseModel
     from pydantic_core import ErrorDetails
@@ -59,7 +61,7 @@ def show(value: Any) -> str:
     if isinstance(value, dict | list):
         return "a mapping" if isinstance(value, dict) else "a list"
     if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
+        return named(value, VALUE_LENGTH)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

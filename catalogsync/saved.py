@@ -128,7 +128,7 @@ def saved_plan(path: str | Path) -> Plan | None:
     what is wrong, and so is a ``.json`` file that is no plan at all (an empty or cut-short artifact must not
     apply as an empty catalog); the catalog path it holds is resolved against the plan's folder.
     """
-    if not Path(path).is_file():  # a folder is a catalog; a pipe would block: the catalog reader says so
+    if not os.path.isfile(path):  # a folder is a catalog; a pipe would block: the catalog reader says so
         return None
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -200,13 +200,23 @@ def _change(index: int, saved: SavedChange) -> Change:
             raise ValueError(f"{what} {'needs' if wanted else 'takes no'} {name}")
         if state is not None:
             try:
-                BY_NAME[kind].model.live(state)
+                model = BY_NAME[kind].model.live(state)
             except ValidationError as error:
                 raise ValueError(f"{what} {_problem(error, name)}") from None
+            _as_written(what, name, state, model.model_dump(mode="json", exclude_unset=True))
     if (op in MOVES) != (saved.source is not None) or saved.source == "":
         raise ValueError(f"{what} {'needs' if op in MOVES else 'takes no'} source")
     fields = tuple(FieldChange(**dict(f)) for f in saved.fields)
     return Change(cast(Op, op), kind, key, saved.before, saved.after, fields, saved.source)
+
+
+def _as_written(what: str, name: str, state: dict[str, Any], written: dict[str, Any]) -> None:
+    """A state is refused unless it is exactly what :func:`save_plan` writes for it: pydantic takes ``2.0``
+    for the whole number ``2`` and ``1`` for ``true``, which no saved plan holds."""
+    for field in sorted(set(state) | set(written)):
+        mine, theirs = state.get(field), written.get(field)
+        if json.dumps(mine, sort_keys=True) != json.dumps(theirs, sort_keys=True):
+            raise ValueError(f"{what} {name}.{field}: not as a saved plan writes it (got {_short(mine)})")
 
 
 def _problem(error: ValidationError, *within: str) -> str:

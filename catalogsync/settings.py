@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from catalogsync.errors import SettingsError
+from catalogsync.paths import path_argument
 
 DEFAULT_API_URL = "https://www.2checkout.com/api"
 DEFAULT_SANDBOX_DB = ".catalogsync/sandbox.sqlite3"
@@ -48,6 +49,7 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--sandbox-db",
         metavar="PATH",
+        type=path_argument,
         help="the embedded sandbox's state in PATH instead (implies --sandbox; a new file is seeded)",
     )
     group.add_argument(
@@ -71,7 +73,9 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         help="give up on an attempt with no complete answer after SECONDS (more than 0, at most a day;"
         " default %(default)g)",
     )
-    group.add_argument("--log-file", metavar="PATH", help="append every request and response (redacted)")
+    group.add_argument(
+        "--log-file", metavar="PATH", type=path_argument, help="append every request and response (redacted)"
+    )
 
 
 def _positive(text: str) -> int:

@@ -17,6 +17,8 @@ KEY_LENGTH = 60
 """Longest key a message names whole; a longer one is cut to that (its line and column, or its id, tell it
 apart).
 """
+VALUE_LENGTH = 40
+"""Longest text of a value a message quotes whole."""
 
 
 def shown(key: str) -> str:
@@ -36,6 +38,11 @@ def printable(text: str, also: str = "") -> str:
     return "".join(
         char if char.isprintable() and char not in also else json.dumps(char)[1:-1] for char in text
     )
+
+
+def named(text: str, length: int = KEY_LENGTH) -> str:
+    """``text`` quoted for a message (``repr``), cut to ``length`` characters when it is longer."""
+    return repr(cut(text, length))
 
 
 def cut(text: str, length: int) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from catalogsync.catalog import Catalog
 from catalogsync.catalogfile.yamlmarks import Path
 from catalogsync.kinds import BY_NAME, BY_SECTION, KINDS, AnyKind, Coupon, Product
+from catalogsync.shown import named
 
 MAX_KEY_IN_URL = 4000
 """Longest key, once URL-encoded: keys are read back in the query string of GETs (``detail_coupon``,
@@ -79,7 +80,7 @@ def _references(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterat
             for ref in kind.references(model):
                 target = BY_NAME[ref.kind].section
                 if ref.key not in keys.get(target, ()):
-                    message = f"{ref.kind} {ref.key!r} is not declared under {target}"
+                    message = f"{ref.kind} {named(ref.key)} is not declared under {target}"
                     yield Finding((kind.section, key, target), message, item=ref.key)
 
 
@@ -95,12 +96,12 @@ def _previous_keys(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Ite
                     yield Finding(path, "a previous key must not be empty")
                 elif old in declared:
                     message = (
-                        f"{old!r} is declared under {kind.section}: a previous key must not be a key too"
+                        f"{named(old)} is declared under {kind.section}: a previous key must not be a key too"
                     )
                     yield Finding(path, message)
                 elif old in claimed:
-                    where = "twice" if claimed[old] == key else f"by {kind.name} {claimed[old]!r} too"
-                    yield Finding(path, f"the previous key {old!r} is claimed {where}")
+                    where = "twice" if claimed[old] == key else f"by {kind.name} {named(claimed[old])} too"
+                    yield Finding(path, f"the previous key {named(old)} is claimed {where}")
                 else:
                     claimed[old] = key
                     yield from _protection_kept(catalog, kind, key, old, path)
@@ -112,8 +113,8 @@ def _protection_kept(catalog: Catalog, kind: AnyKind, key: str, old: str, path: 
     if old in protected and key not in protected:
         yield Finding(
             path,
-            f"{old!r} is protected (settings.protected.{kind.section}): protect {key!r} too, or the renamed"
-            f" {kind.name} is no longer protected",
+            f"{named(old)} is protected (settings.protected.{kind.section}): protect {named(key)} too, or the"
+            f" renamed {kind.name} is no longer protected",
         )
 
 
@@ -124,10 +125,12 @@ def _adoptions(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterato
         for key, vendor_id in getattr(catalog.adopt, kind.section).items():
             path = ("adopt", kind.section, key)
             if key not in keys.get(kind.section, ()):
-                message = f"{kind.name} {key!r} is not declared under {kind.section}: declare what it adopts"
+                message = (
+                    f"{kind.name} {named(key)} is not declared under {kind.section}: declare what it adopts"
+                )
                 yield Finding(path, message, on_key=True)
             if vendor_id in adopted:
-                message = f"id {vendor_id} is adopted twice (as {adopted[vendor_id]!r} too)"
+                message = f"id {vendor_id} is adopted twice (as {named(adopted[vendor_id])} too)"
                 yield Finding(path, message)
             adopted.setdefault(vendor_id, key)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Source:
 
 def read_catalog(path: str) -> Source:
     """The catalog file or folder at ``path``, every part read once."""
-    if not Path(path).is_dir():
+    if not os.path.isdir(path):  # False too for a path the system refuses: read_part says why
         raw = read_part(path)
         return Source((Part(path, raw),), folder=False, digest=hashlib.sha256(raw).hexdigest())
     names = part_names(path)
@@ -73,17 +74,22 @@ def is_part_of(folder: str | Path, path: str | Path) -> bool:
 
 def read_part(path: str | Path) -> bytes:
     """The bytes of one catalog file; one that cannot be read is an :class:`InputError` naming it."""
-    target = Path(path)
-    if not target.exists():
-        raise InputError(f"{path}: no such file or folder")
-    if not target.is_file() and not target.is_dir():  # a read would block
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{path}: no such file or folder") from None
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a read would block
         raise InputError(f"{path}: not a regular file (a pipe or a device?)")
     try:
-        return target.read_bytes()
+        return Path(path).read_bytes()
     except OSError as error:
-        raise InputError(
-            f"{path}: cannot read the catalog file: {error.strerror or type(error).__name__}"
-        ) from None
+        raise _unreadable(path, error) from None
+
+
+def _unreadable(path: str | Path, error: OSError) -> InputError:
+    return InputError(f"{path}: cannot read the catalog file: {error.strerror or type(error).__name__}")
 
 
 def folder_digest(names: list[str], parts: tuple[Part, ...]) -> str:

@@ -117,10 +117,5 @@ def _decimal(text: str, fallback: Callable[[], Any]) -> Any:
     return Decimal(repr(value)) if math.isfinite(value) else value
 
 
-def clip(text: str) -> str:
-    """Source text quoted for a message, shortened when long."""
-    return repr(text if len(text) <= 40 else text[:37] + "...")
-
-
 def short(tag: str) -> str:
     return "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag

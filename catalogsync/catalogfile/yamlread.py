@@ -36,7 +36,6 @@ from catalogsync.catalogfile.yamlcore import (
     TEXT_KEY_TAGS,
     TIMESTAMP,
     RefusedTag,
-    clip,
     scalar_value,
     short,
 )
@@ -45,7 +44,7 @@ from catalogsync.catalogfile.yamlscan import CarefulScanner
 from catalogsync.catalogfile.yamltree import DECLINED, read_tree
 from catalogsync.errors import Problem
 from catalogsync.gcpause import gc_paused
-from catalogsync.shown import has_surrogate
+from catalogsync.shown import VALUE_LENGTH, has_surrogate, named
 
 MAX_ALIASED = 100_000
 """Most values aliases may add to a document, beyond the values written in it (a guard against 'billion
@@ -318,7 +317,9 @@ class _Builder:
                 continue
             if key in first:
                 line = first[key].start_mark.line + 1
-                self.problem(key_node, (*path, key), f"duplicate key {key!r} (first written on line {line})")
+                self.problem(
+                    key_node, (*path, key), f"duplicate key {named(key)} (first written on line {line})"
+                )
                 self.unused(value_node, (*path, key))
                 continue
             first[key] = key_node
@@ -353,7 +354,7 @@ class _Builder:
             return str(node.value)
         if isinstance(node, ScalarNode) and node.tag in (NULL, BOOL):
             kind = "null" if node.tag == NULL else "a boolean"
-            shown = clip(node.value) if node.value else "(empty)"
+            shown = named(node.value, VALUE_LENGTH) if node.value else "(empty)"
             self.problem(node, path, f"the key {shown} is read as {kind}: quote it to use it as text")
         else:
             self.problem(node, path, "a key must be plain text, not a list, mapping or tagged value")
@@ -370,7 +371,7 @@ class _Builder:
             self.invalid(node, path, f"the tag {short(tag)} is not allowed")
         except INVALID as error:
             if tag == TIMESTAMP and isinstance(error, ValueError):
-                self.invalid(node, path, f"{clip(text)} is not a valid date: {error}")
+                self.invalid(node, path, f"{named(text, VALUE_LENGTH)} is not a valid date: {error}")
             else:
-                self.invalid(node, path, f"{clip(text)} is not a valid {short(tag)} value")
+                self.invalid(node, path, f"{named(text, VALUE_LENGTH)} is not a valid {short(tag)} value")
         return None

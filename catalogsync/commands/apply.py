@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from catalogsync.applylock import apply_lock
@@ -94,13 +94,17 @@ def _replanned(
     saved: Plan | None, catalog: Any, digest: str, catalog_path: str, live: LiveState, selection: Selection
 ) -> Plan:
     """The plan now; for a saved plan, a plan that cannot be made any more is stale (exit 4): the catalog is
-    the same (its hash was checked), so the account changed since (a key a rename needs came to be taken)."""
+    the same (its hash was checked), so the account changed since (a key a rename needs came to be taken), or
+    the plan file's selection was edited."""
     try:
         return build_plan(catalog, digest, catalog_path, live, selection)
     except PlanError as error:
         if saved is None:
             raise
-        raise StalePlanError(f"saved plan refused: the account changed since it was made: {error}") from None
+        raise StalePlanError(
+            "saved plan refused: its catalog and selection no longer make a plan (the account changed since,"
+            f" or the plan file was edited): {error}. Plan again."
+        ) from None
 
 
 def _check_saved_account(saved: Plan, here: str) -> None:
@@ -116,7 +120,7 @@ def _check_saved_account(saved: Plan, here: str) -> None:
 
 def _check_saved_catalog(path: str, *, given: bool) -> None:
     """The catalog a saved plan records is there (its bytes are checked as they are read)."""
-    if not given and not Path(path).exists():
+    if not given and not os.path.exists(path):  # False too for a path the system refuses
         raise SettingsError(
             f"the plan's catalog {path} (recorded relative to the plan) is not found:"
             " give it with --catalog CATALOG"

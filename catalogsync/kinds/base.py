@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from catalogsync.shown import named
+
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999.99")
 
@@ -63,13 +65,13 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, str):
         text = value.strip()
         if not NUMBER.fullmatch(text):
-            raise ValueError(f"{value!r} is not a number")
+            raise ValueError(f"{named(value)} is not a number")
         return Decimal(text)
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"{str(value).lower().removesuffix('inity')!r} is not a finite number")
+            raise ValueError(f"{named(str(value).lower().removesuffix('inity'))} is not a finite number")
         return value
     if isinstance(value, int):
         return Decimal(value)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from catalogsync.kinds.base import CENT, to_decimal
+from catalogsync.shown import named
 
 T = TypeVar("T")
 Item = Mapping[str, Any]
@@ -119,7 +120,7 @@ def identifier(value: Any) -> str:
     """A vendor id: digits, sent as a string (or a number)."""
     found = text(value)
     if not found.isdigit():
-        raise ValueError(f"{found!r} is not an id")
+        raise ValueError(f"{named(found)} is not an id")
     return found
 
 
@@ -170,4 +171,4 @@ def date(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(found)
     except ValueError:
-        raise ValueError(f"{found!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(f"{named(found)} is not a date (YYYY-MM-DD)") from None

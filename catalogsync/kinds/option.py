@@ -20,6 +20,7 @@ from catalogsync.kinds.base import (
     format_amount,
 )
 from catalogsync.kinds.decode import amount_or_none, identifier, listed, member, text, text_or_none
+from catalogsync.shown import named
 
 
 class OptionValue(Model):
@@ -34,7 +35,7 @@ def _values(values: list[OptionValue]) -> list[OptionValue]:
     seen: set[str] = set()
     for value in values:
         if value.name in seen:
-            raise ValueError(f"value name {value.name!r} appears more than once")
+            raise ValueError(f"value name {named(value.name)} appears more than once")
         seen.add(value.name)
     return values
 

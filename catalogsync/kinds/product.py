@@ -34,21 +34,23 @@ from catalogsync.kinds.decode import (
     text,
     text_or_none,
 )
+from catalogsync.shown import named
 
 PERIOD = re.compile(r"^[1-9][0-9]{0,2} (Week|Month|Year)$")
+PERIODS = "'N Week', 'N Month' or 'N Year' (N from 1 to 999)"
 URL_FIELDS = ("approved_url", "pending_url")
 TEXT_FIELDS = ("description", "long_description", *URL_FIELDS)
 
 
 def _period(value: str) -> str:
     if not PERIOD.match(value):
-        raise ValueError(f"{value!r} is not 'N Week', 'N Month' or 'N Year' (N from 1 to 999)")
+        raise ValueError(f"{named(value)} is not {PERIODS}")
     return value
 
 
 def _duration(value: str) -> str:
     if value != "Forever" and not PERIOD.match(value):
-        raise ValueError(f"{value!r} is not 'Forever' or 'N Week', 'N Month' or 'N Year' (N from 1 to 999)")
+        raise ValueError(f"{named(value)} is not 'Forever' or {PERIODS}")
     return value
 
 
@@ -182,5 +184,5 @@ def _commission_from_wire(item: Mapping[str, Any]) -> Commission | None:
     if kind is None or value is None:
         return None
     if kind not in ("amount", "percentage"):
-        raise WireError("commission_type", f"{kind!r} is not 'amount' or 'percentage'")
+        raise WireError("commission_type", f"{named(kind)} is not 'amount' or 'percentage'")
     return Commission.live({"type": kind, "amount": value})

@@ -14,6 +14,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from catalogsync.errors import CatalogsyncError
+from catalogsync.paths import path_argument
 from catalogsync.sandbox.faults import Faults
 from catalogsync.sandbox.names import DIALECTS, SEEDS
 
@@ -28,7 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=_port, default=8484, help="port, 0 for any free one (default: %(default)s)"
     )
-    parser.add_argument("--db", metavar="PATH", help="SQLite file kept across restarts (default: in memory)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        type=path_argument,
+        help="SQLite file kept across restarts (default: in memory)",
+    )
     parser.add_argument(
         "--dialect",
         choices=DIALECTS,

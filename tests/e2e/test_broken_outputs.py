@@ -5,6 +5,7 @@ and an apply whose report cannot be written still shows what it did."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -19,6 +20,17 @@ from catalogsync.outputs import write_folder, write_whole
 from catalogsync.settings import open_client
 
 EXAMPLE = str(Path(__file__).parents[2] / "examples" / "catalog.yaml")
+
+
+def subcommands(parser: argparse.ArgumentParser) -> list[str]:
+    return [
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
+
+
 COMMANDS = {
     "validate": ["validate", EXAMPLE],
     "schema": ["schema"],
@@ -26,6 +38,9 @@ COMMANDS = {
     "plan --format json": ["plan", EXAMPLE, "--sandbox-db", "{db}", "--format", "json"],
     "apply": ["apply", EXAMPLE, "--sandbox-db", "{db}", "--yes"],
     "export": ["export", "--sandbox-db", "{db}"],
+    "--version": ["--version"],
+    "--help": ["--help"],
+    **{f"{name} --help": [name, "--help"] for name in subcommands(build_parser())},
 }
 STDOUTS = {
     "full": ("Error: cannot write to standard output: No space left on device", "/dev/full"),

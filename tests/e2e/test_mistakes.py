@@ -4,12 +4,14 @@ request made when the mistake can be seen before the first one (nothing listens 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 
 import pytest
 
 from catalogsync.cli import build_parser, main
+from catalogsync.paths import path_argument
 from catalogsync.sandbox.cli import faults_of
 
 NOTHING_LISTENS = "http://127.0.0.1:9/api"
@@ -201,3 +203,56 @@ def test_an_empty_value_is_refused_never_taken_as_not_given(command, action, cli
     assert result.err.splitlines()[-1].startswith(f"catalogsync {command}: error: argument {name}"), (
         result.err
     )
+
+
+PATH_METAVARS = {"CATALOG", "CATALOG|PLAN", "PLAN", "FILE", "FILE|FOLDER/", "PATH"}
+PATHS = [(command, action) for command, action in every_action() if action.metavar in PATH_METAVARS]
+
+
+def unusable_paths(tmp_path):
+    """Paths no system call can take, and why (the suffix of the usage error)."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    return {
+        "a name over 255 bytes": ("a" * 300, "the path is too long for this system (File name too long)"),
+        "over PATH_MAX": (
+            "b/" * 3000 + "x.yaml",
+            "the path is too long for this system (File name too long)",
+        ),
+        "a loop of links": (
+            str(loop),
+            "the path is a loop of symbolic links (Too many levels of symbolic links)",
+        ),
+    }
+
+
+def test_every_path_argument_is_checked_as_a_path():
+    assert {action.type for _, action in PATHS} == {path_argument}, (
+        "a path argument without type=path_argument"
+    )
+    assert len(PATHS) >= 9
+
+
+@pytest.mark.parametrize(("command", "action"), PATHS, ids=lambda v: getattr(v, "dest", v))
+def test_a_path_the_system_refuses_is_a_usage_error_naming_its_argument(command, action, cli, tmp_path):
+    """Not a traceback from the first stat() (ENAMETOOLONG, ELOOP) wherever the path is used."""
+    name = "/".join(action.option_strings) or action.metavar
+    for kind, (path, why) in unusable_paths(tmp_path).items():
+        if action.option_strings:
+            argv = [command, *POSITIONALS.get(command, []), action.option_strings[-1], path]
+        else:
+            argv = [command, path]
+        result = cli(None, *argv)
+        assert (result.code, result.out) == (1, ""), (kind, result.err)
+        assert result.err.splitlines()[-1] == f"catalogsync {command}: error: argument {name}: {why}", kind
+
+
+def test_a_saved_plan_naming_a_catalog_path_the_system_refuses_is_one_line(cli, sandbox, write, tmp_path):
+    plan = tmp_path / "plan.json"
+    assert cli(sandbox, "plan", write(CATALOG), "--out", str(plan)).code == 0
+    saved = json.loads(plan.read_text(encoding="utf-8"))
+    for path in ("a" * 300, "b/" * 3000):
+        plan.write_text(json.dumps({**saved, "catalog_path": path}), encoding="utf-8")
+        result = cli(sandbox, "apply", str(plan))
+        assert (result.code, result.out) == (1, ""), result.err
+        assert result.err.startswith("Error: the plan's catalog ") and result.err.count("\n") == 1

@@ -55,6 +55,8 @@ def other_vendor(data):
     data["account"]["vendor_id"] = "2222222"
 
 
+EDITED_OR_CHANGED = "no longer make a plan (the account changed since, or the plan file was edited): "
+"""A plan its own selection cannot make: the catalog's hash is checked, so one of the two is why."""
 STALE = [
     (new_price, "change 2 (create product NEW-1) is not what the catalog plans (create product NEW-1;"),
     (delete_undeclared, "delete coupon SAVEJUNE) is not in a fresh plan of the catalog"),
@@ -63,6 +65,7 @@ STALE = [
     (move_account, "the plan is for http://127.0.0.1:1/api, not http://127.0.0.1:"),
     (other_vendor, "the plan is for vendor 2222222 at http://127.0.0.1:"),
     (lambda d: d.update(selection=[["product:NEW-*"], []]), "it fingerprints product:LTP-003, which a fresh"),
+    (lambda d: d.update(selection=[["coupon:NOPE"], []]), EDITED_OR_CHANGED),
 ]
 
 
@@ -166,5 +169,44 @@ def test_a_saved_move_whose_key_was_taken_since_is_stale_exit_4(
     before = cli(sandbox, "export").out
     result = cli(sandbox, "apply", str(plan))
     assert result.code == 4, result.err
-    assert result.err.startswith("Error: saved plan refused: the account changed since it was made: ")
+    assert result.err.startswith(
+        "Error: saved plan refused: its catalog and selection no longer make a plan (the account changed"
+        " since, or the plan file was edited): "
+    )
     assert cli(sandbox, "export").out == before
+
+
+def retyped(value):
+    """An equal JSON value of another type (``2`` -> ``2.0``, ``true`` -> ``1``), or None if there is none."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list) and value and all(retyped(v) is not None for v in value):
+        return [retyped(v) for v in value]
+    return None
+
+
+def test_a_state_retyped_by_hand_is_refused_whatever_its_field(sandbox, cli, saved):
+    """Every field of every state whose value has an equal of another type: pydantic would take ``2.0`` for
+    the category 2 (and ``1`` for true), so a plan file edited so was applied as if it were as saved."""
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    edits = [
+        (index, name, field)
+        for index, change in enumerate(data["changes"])
+        for name in ("before", "after")
+        for field, value in (change.get(name) or {}).items()
+        if retyped(value) is not None
+    ]
+    assert len({field for _, _, field in edits}) >= 2, edits  # flags and lists of ids
+    for index, name, field in edits:
+        state = json.loads(json.dumps(data))
+        change = state["changes"][index][name]
+        change[field] = retyped(change[field])
+        saved.write_text(json.dumps(state), encoding="utf-8")
+        result = cli(sandbox, "apply", str(saved))
+        assert (result.code, result.out) == (1, ""), (index, name, field, result.err)
+        assert f"{name}.{field}: not as a saved plan writes it" in result.err, result.err
+    assert untouched(sandbox, cli)

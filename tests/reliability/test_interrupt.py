@@ -6,6 +6,7 @@ time; the signal is sent once the first writes have reached the sandbox. A secon
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import time
 
 import pytest
 
+from catalogsync.applylock import apply_lock
 from catalogsync.sandbox import Faults, Sandbox
 from tests.reliability.support import cli_process
 
@@ -57,3 +59,40 @@ def test_signal_stops_cleanly_and_a_rerun_converges(make_sandbox, cli, write, si
     assert rerun.code == 0 and f"Apply complete: {skipped} applied, 0 failed, 0 skipped." in rerun.out
     assert "earlier apply" not in rerun.err  # a clean stop leaves no write in flight: nothing to wait for
     assert cli(sandbox.url, "plan", path, "--detailed-exitcode").code == 0
+
+
+STOPPED = {signal.SIGINT: (130, "Error: interrupted"), signal.SIGTERM: (143, "Error: terminated (SIGTERM)")}
+
+
+@pytest.mark.parametrize("signum", list(STOPPED), ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("stage", ["reading the account", "waiting for another apply"])
+def test_a_signal_before_the_first_write_changes_nothing_and_says_so(
+    make_sandbox, write, tmp_path, signum, stage
+):
+    """Not a silent death (SIGTERM once killed apply with no word, exit 143 unexplained) at any stage."""
+    sandbox = make_sandbox(seed="demo", faults=Faults(latency_ms=150))
+    path, errors = write(CATALOG), tmp_path / "stderr"
+    with contextlib.ExitStack() as stack:
+        if stage == "waiting for another apply":
+            stack.enter_context(apply_lock(sandbox.url, lambda _: None))
+        process = stack.enter_context(
+            cli_process(
+                ["apply", path, "--yes", "--parallelism", "1", "--api-url", sandbox.url],
+                stdout=subprocess.PIPE,
+                stderr=stack.enter_context(errors.open("w")),
+            )
+        )
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if stage == "reading the account" and sandbox.stats()["requests"] >= 2:
+                break
+            if stage != "reading the account" and "waiting for another apply" in errors.read_text():
+                break
+            time.sleep(0.01)
+        process.send_signal(signum)
+        out, _ = process.communicate(timeout=60)
+    code, last = STOPPED[signum]
+    assert (process.returncode, errors.read_text().splitlines()[-1]) == (code, last), out
+    assert writes(sandbox) == 0
+    if stage != "reading the account":
+        assert sandbox.stats()["requests"] == 0

@@ -97,6 +97,13 @@ SPELLINGS = {
     "mistyped": ["--pasword", PASSWORD],
     "mistyped, joined": [f"--passwrod={PASSWORD}"],
     "in capitals": [f"--PASSWORD={PASSWORD}"],
+    "short": ["-p", PASSWORD],
+    "shorthand": ["--pwd", PASSWORD],
+    "shorthand, joined": [f"--pw={PASSWORD}"],
+    "joined by a colon": [f"--password:{PASSWORD}"],
+    "a space after =": ["--password=", PASSWORD],
+    "pasted with an em dash": [f"\u2014password={PASSWORD}"],
+    "pasted with an en dash": ["\u2013password", PASSWORD],
 }
 COMMANDS = {
     "validate": ["validate", "c.yaml"],  # takes no --password: the flag itself is the usage error
