@@ -42,9 +42,6 @@ SURROGATE = (
     " U+FFFF), which is no character: write the character itself, or \\U0001F600"
 )
 
-INVALID = (ValueError, KeyError, ArithmeticError)
-"""What reading a scalar its tag cannot read raises."""
-
 
 class RefusedTag(Exception):
     """A scalar tag that no catalog value has (``!custom``, ``!!binary``, ``!!merge`` as a value)."""
@@ -82,8 +79,8 @@ _CONSTRUCT = SafeConstructor()
 
 def scalar_value(tag: str, text: str) -> Any:
     """The value of a scalar of ``tag``: text, None, a boolean, an int, an exact Decimal (``.inf`` and
-    ``.nan`` stay floats, refused later) or a date; raises one of :data:`INVALID` for text its tag cannot
-    read, :class:`RefusedTag` for any other tag."""
+    ``.nan`` stay floats, refused later) or a date; raises ValueError for text its tag cannot read,
+    :class:`RefusedTag` for any other tag."""
     if tag == STR:
         return text
     if tag == NULL:
@@ -91,18 +88,33 @@ def scalar_value(tag: str, text: str) -> Any:
     if tag == INT and DECIMAL_INT.match(text):
         return int(text, 10)
     if tag == FLOAT:
-        return _decimal(text, lambda: _CONSTRUCT.construct_yaml_float(ScalarNode(tag, text)))
-    construct = _CONSTRUCTORS.get(tag)
-    if construct is None:
-        raise RefusedTag(tag)
-    return construct(_CONSTRUCT, ScalarNode(tag, text))
+        return _decimal(text, lambda: _construct(tag, text))
+    return _construct(tag, text)
 
 
 _CONSTRUCTORS: dict[str, Callable[[SafeConstructor, ScalarNode], Any]] = {
     BOOL: SafeConstructor.construct_yaml_bool,
     INT: SafeConstructor.construct_yaml_int,
+    FLOAT: SafeConstructor.construct_yaml_float,
     TIMESTAMP: SafeConstructor.construct_yaml_timestamp,
 }
+
+
+def _construct(tag: str, text: str) -> Any:
+    """PyYAML's value of a scalar of ``tag``. Its constructors fail on text they cannot read with whatever
+    their code trips over (AttributeError on a date of another form, IndexError on an empty number, KeyError
+    on ``maybe``): every failure is a ValueError here, one naming the form of a date."""
+    construct = _CONSTRUCTORS.get(tag)
+    if construct is None:
+        raise RefusedTag(tag)
+    if tag == TIMESTAMP and not SafeConstructor.timestamp_regexp.match(text):
+        raise ValueError("expected YYYY-MM-DD")
+    try:
+        return construct(_CONSTRUCT, ScalarNode(tag, text))
+    except ValueError:
+        raise
+    except Exception as error:
+        raise ValueError(str(error)) from error
 
 
 def _decimal(text: str, fallback: Callable[[], Any]) -> Any:

@@ -26,7 +26,6 @@ from yaml.resolver import Resolver
 from catalogsync.catalogfile.yamlcore import (
     BOOL,
     IMPLICIT_RESOLVERS,
-    INVALID,
     MAX_DEPTH,
     MERGE,
     NULL,
@@ -369,8 +368,8 @@ class _Builder:
             return scalar_value(tag, text)
         except RefusedTag:
             self.invalid(node, path, f"the tag {short(tag)} is not allowed")
-        except INVALID as error:
-            if tag == TIMESTAMP and isinstance(error, ValueError):
+        except ValueError as error:
+            if tag == TIMESTAMP:
                 self.invalid(node, path, f"{named(text, VALUE_LENGTH)} is not a valid date: {error}")
             else:
                 self.invalid(node, path, f"{named(text, VALUE_LENGTH)} is not a valid {short(tag)} value")

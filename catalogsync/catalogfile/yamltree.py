@@ -25,7 +25,6 @@ from yaml.events import (
 )
 
 from catalogsync.catalogfile.yamlcore import (
-    INVALID,
     MAX_DEPTH,
     STR,
     TEXT_KEY_TAGS,
@@ -50,7 +49,7 @@ def read_tree(text: str) -> Any:
     parser = CParser(text)
     try:
         return _build(parser.get_event)
-    except (RefusedTag, *INVALID):
+    except (RefusedTag, ValueError):
         return DECLINED
     finally:
         parser.dispose()
