@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import logging
 import unicodedata
@@ -119,7 +118,7 @@ class App:
             user, _, password = (
                 base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
             )
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 (UnicodeDecodeError)
             return False
         same_user = hmac.compare_digest(_nfc(user), _nfc(self.username))
         return hmac.compare_digest(_nfc(password), _nfc(self.password)) and same_user

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from catalogsync.errors import CatalogsyncError
 from catalogsync.paths import path_argument
-from catalogsync.sandbox.faults import Faults
+from catalogsync.sandbox.faults import MAX_DELAY_MS, Faults
 from catalogsync.sandbox.names import DIALECTS, SEEDS
 
 if TYPE_CHECKING:
@@ -95,7 +95,9 @@ def _number(text: str, accepted: Callable[[float], bool], what: str) -> float:
 
 
 def _milliseconds(text: str) -> float:
-    return _number(text, lambda value: value >= 0, "a time in milliseconds (0 or more)")
+    return _number(
+        text, lambda value: 0 <= value <= MAX_DELAY_MS, f"a time in milliseconds (0 to {MAX_DELAY_MS:.0f})"
+    )
 
 
 def _share(text: str) -> float:

@@ -25,6 +25,9 @@ ALL_FAULTS: tuple[str, ...] = ("500", "503", "429", "reset_before", "lost_after"
 SLOW_SERVER_FAULTS: tuple[str, ...] = ("late", "drip")
 """Drawn only when named in ``kinds``: a server that commits late, or answers a few bytes at a time."""
 KNOWN_FAULTS = ALL_FAULTS + SLOW_SERVER_FAULTS
+MAX_DELAY_MS = 86_400_000.0
+"""Longest latency, jitter or ``slow_ms`` (a day): their sum stays far below the longest wait
+(``threading.TIMEOUT_MAX``) the server can sleep."""
 BEFORE_PROCESSING = frozenset({"500", "503", "429", "reset_before", "html"})
 """Faults answered instead of the request: nothing is committed. The others run the request first."""
 
@@ -57,8 +60,8 @@ class Faults:
         if not 0 <= self.fault_rate <= 1:  # also refuses nan, which compares false
             raise ValueError("fault_rate must be between 0 and 1")
         times = (self.latency_ms, self.jitter_ms, self.slow_ms)
-        if not all(math.isfinite(time) and time >= 0 for time in times):
-            raise ValueError("latency_ms, jitter_ms and slow_ms must be finite and not negative")
+        if not all(0 <= time <= MAX_DELAY_MS for time in times):  # also refuses nan
+            raise ValueError(f"latency_ms, jitter_ms and slow_ms must be between 0 and {MAX_DELAY_MS:.0f}")
         if self.rate_limit is not None and not (math.isfinite(self.rate_limit) and self.rate_limit > 0):
             raise ValueError("rate_limit must be positive and finite")
 

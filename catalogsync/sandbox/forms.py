@@ -105,14 +105,16 @@ class Form:
         self.add(wire.invalid(name, message))
 
     def add(self, error: wire.JSON) -> None:
-        """Record a problem; one per parameter (the first found)."""
-        if all(e.get("parameter") != error.get("parameter") for e in self.errors):
+        """Record a problem: one per parameter (the first found); one of each without a parameter."""
+        parameter = error.get("parameter")
+        same = [e for e in self.errors if e.get("parameter") == parameter]
+        if not same or (parameter is None and error not in same):
             self.errors.append(error)
 
     def field(self, name: str, parse: Parser = text) -> Any:
         """UNSET (not sent or invalid), None (sent empty) or the parsed value."""
         raw = self.params.first(name)
-        if raw is None:
+        if raw is None or not self._well_formed(name):
             return UNSET
         if raw == "":
             return None
@@ -124,7 +126,7 @@ class Form:
 
     def required(self, name: str, parse: Parser = text) -> Any:
         """The parsed value, or None after recording it missing (absent or empty) or invalid."""
-        if not self.params.first(name):
+        if not self.params.first(name) and self._well_formed(name):
             self.missing(name)
             return None
         value = self.field(name, parse)
@@ -134,6 +136,8 @@ class Form:
         """A list parameter: None when not sent, [] when sent only empty, else every parsed value."""
         if not self.params.has(name):
             return None
+        if not self._well_formed(name):
+            return []
         parsed: list[Any] = []
         for raw in self.params.all(name):
             if raw == "":
@@ -144,6 +148,15 @@ class Form:
                 self.invalid(name)
                 return []
         return parsed
+
+    def _well_formed(self, name: str) -> bool:
+        """False, after recording it invalid, for a list sent with bad ``x[N]`` indexes (§8.1)."""
+        if name not in self.params.malformed:
+            return True
+        self.invalid(
+            name, f"Invalid value for parameter: {name} (indexes must be 0 to n-1, each once, alone)"
+        )
+        return False
 
     def check(self) -> None:
         """Raise every problem found so far as one answer: 403 when access is denied, else 400 (§8.3)."""

@@ -188,10 +188,19 @@ class Handler(BaseHTTPRequestHandler):
         """The request body, by Content-Length or chunked; ValueError when its framing is unreadable."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             return self._read_chunks()
-        text = self.headers.get("Content-Length") or "0"
-        if not DIGITS.fullmatch(text):  # int() would take "-5", "+5" and " 5"
-            raise ValueError(f"Content-Length {text!r}")
-        return self.rfile.read(_within_limit(int(text)))
+        return self.rfile.read(_within_limit(self._content_length()))
+
+    def _content_length(self) -> int:
+        """The one length every ``Content-Length`` (or list member) gives, without its optional whitespace
+        (RFC 9110 §5.5, RFC 9112 §6.3); 0 without one; ValueError when they differ or one is not digits."""
+        given = self.headers.get_all("Content-Length") or []
+        lengths = {part.strip(" \t") for value in given for part in value.split(",")}
+        if not lengths:
+            return 0
+        text = lengths.pop()
+        if lengths or not DIGITS.fullmatch(text):  # int() would take "-5", "+5" and " 5"
+            raise ValueError(f"Content-Length {', '.join(given)!r}")
+        return int(text)
 
     def _read_chunks(self) -> bytes:
         chunks, total = [], 0
@@ -222,14 +231,21 @@ class Handler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, content_type: str, data: bytes, headers: dict[str, str], length: int | None = None
     ) -> None:
-        """Status, headers and ``data``; ``length`` announces a body sent afterwards (a drip)."""
+        """Status, headers and ``data``; ``length`` announces a body sent afterwards (a drip). Says
+        ``Connection: close`` when the connection closes after it; an answer to HEAD has no body (RFC 9110
+        §9.3.2)."""
+        head = self.command == "HEAD"
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data) if length is None else length))
+        if not head:
+            self.send_header("Content-Length", str(len(data) if length is None else length))
         for name, value in headers.items():
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
+        if not head:
+            self.wfile.write(data)
 
     def _drop(self) -> None:
         """Close the connection without an answer."""

@@ -1,6 +1,8 @@
 """Request parameters as the vendor read them: query string plus body, urlencoded or multipart, any verb.
 
-Repeated keys and the bracket forms ``x[]`` / ``x[0]`` all become one list under ``x`` (reference §8.1).
+Repeated keys and the bracket forms ``x[]`` / ``x[0]`` all become one list under ``x`` (reference §8.1): in
+arrival order for ``x`` and ``x[]``, in index order for ``x[N]``. A list whose indexes are not exactly 0 to
+n-1 (a gap, a repeat, ``x[01]``) or that mixes ``x[N]`` with ``x`` or ``x[]`` is :attr:`Params.malformed`.
 """
 
 from __future__ import annotations
@@ -11,17 +13,29 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-_BRACKET = re.compile(r"^(?P<name>.+?)\[\d*\]$")
+_BRACKET = re.compile(r"^(?P<name>.+?)\[(?P<index>\d*)\]$")
 
 
 class Params:
-    """Every value of every parameter, in arrival order, under its bare name."""
+    """Every value of every parameter, in list order, under its bare name; ``malformed``: the names sent as
+    ``x[N]`` with bad indexes or beside ``x`` / ``x[]`` (their values stay in arrival order)."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self._values: dict[str, list[str]] = {}
+        indexes: dict[str, list[str]] = {}
         for key, value in pairs:
             match = _BRACKET.match(key)
-            self._values.setdefault(match["name"] if match else key, []).append(value)
+            name = match["name"] if match else key
+            self._values.setdefault(name, []).append(value)
+            indexes.setdefault(name, []).append(match["index"] if match else "")
+        malformed = set()
+        for name, given in indexes.items():
+            ordered = _in_index_order(self._values[name], given)
+            if ordered is None:
+                malformed.add(name)
+            else:
+                self._values[name] = ordered
+        self.malformed = frozenset(malformed)
 
     def has(self, name: str) -> bool:
         return name in self._values
@@ -32,6 +46,17 @@ class Params:
 
     def all(self, name: str) -> list[str]:
         return list(self._values.get(name, ()))
+
+
+def _in_index_order(values: list[str], indexes: list[str]) -> list[str] | None:
+    """``values`` by their ``x[N]`` index ("" for ``x`` / ``x[]``: arrival order); None unless the indexes are
+    all "" or exactly "0" to "n-1" once each."""
+    if not any(indexes):
+        return values
+    positions = [str(i) for i in range(len(indexes))]
+    if sorted(indexes) != sorted(positions):
+        return None
+    return [values[indexes.index(position)] for position in positions]
 
 
 def parse_query(query: str) -> list[tuple[str, str]]:

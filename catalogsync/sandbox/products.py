@@ -46,8 +46,9 @@ FIELDS: dict[str, Parser] = {
 REQUIRED = ("name", "price")
 FLAGS = ("tangible", "recurring", "commission")
 CLEARED: dict[str, Any] = {name: 0 if name in FLAGS else None for name in FIELDS}
-CREATED: dict[str, Any] = {**CLEARED, "handling": 0}
-"""An omitted ``handling`` is "0.00" on create, as in every recorded product."""
+CREATED: dict[str, Any] = {**CLEARED, "vendor_product_id": ""}
+"""What an omitted field reads back as after create: as the recorded API-created product has it (§3.15:
+``handling`` null, ``vendor_product_id`` "")."""
 
 _LINKED_MIN = "(SELECT min({col}) FROM {table} l WHERE l.product_id = products.product_id)"
 SORT_COLS = {

@@ -38,9 +38,7 @@ def refund_invoice(call: Call) -> JSON:
     if isinstance(cents, int) and not form.params.first("currency"):
         form.missing("currency")
     reason = _read_reason(form)
-    found = check_found(form, target_of(call.db, sale_id, invoice_id))
-    _check_category(call.form)
-    sale, invoice = _only_invoice(*found)
+    sale, invoice = check_found(form, _one_invoice(target_of(call.db, sale_id, invoice_id)))
     if _too_old(sale):
         raise wire.fail("TOO_LATE", "Invoice too old to refund.")
     remaining = _remaining(invoice)
@@ -69,7 +67,6 @@ def refund_lineitem(call: Call) -> JSON:
     lineitem_id = form.required("lineitem_id", ident)
     reason = _read_reason(form)
     sale, invoice, line = check_found(form, _lineitem(call, lineitem_id))
-    _check_category(form)
     if line["type"] == "refund":
         raise wire.fail("INVALID_PARAMETER", "This lineitem cannot be refunded.")
     if _too_old(sale):
@@ -107,7 +104,7 @@ def mark_shipped(call: Call) -> JSON:
     form.field("cc_customer", flag)
     reauthorize = form.field("reauthorize", flag)
     note = form.field("comment", lambda v: _no_markup(v, 255))
-    sale, invoice = _only_invoice(*check_found(form, target_of(call.db, sale_id, invoice_id)))
+    sale, invoice = check_found(form, _one_invoice(target_of(call.db, sale_id, invoice_id)))
     if invoice["shipping"] is None:
         raise wire.fail("NOTHING_TO_DO", "Item not shippable.")
     if invoice["date_shipped"] is not None:
@@ -144,8 +141,9 @@ def _reauthorize(call: Call, sale_id: int) -> None:
 
 
 def _read_reason(form: Form) -> str:
-    """``comment`` and ``category`` of a refund (both required)."""
-    form.required("category", _category)
+    """``comment`` and ``category`` of a refund (both required; category 7 is FORBIDDEN)."""
+    if form.required("category", _category) == 7:
+        form.add(wire.error("FORBIDDEN", "Permission denied to set refund category to 7."))
     return str(form.required("comment", lambda v: _no_markup(v, 5000)))
 
 
@@ -154,11 +152,6 @@ def _category(value: str) -> int:
     if not 1 <= number <= 17:
         raise ValueError(value)
     return number
-
-
-def _check_category(form: Form) -> None:
-    if form.params.first("category") == "7":
-        raise wire.fail("FORBIDDEN", "Permission denied to set refund category to 7.", 403)
 
 
 def _no_markup(value: str, limit: int) -> str:
@@ -172,13 +165,23 @@ def _lineitem(call: Call, lineitem_id: int | None) -> Callable[[], tuple[JSON, J
     return None if lineitem_id is None else lambda: find_lineitem(call.db, lineitem_id)
 
 
-def _only_invoice(sale: JSON, invoice: JSON | None) -> tuple[JSON, JSON]:
-    """The invoice named, else the sale's only one (AMBIGUOUS when it has several)."""
-    if invoice is None:
-        if len(sale["invoices"]) > 1:
-            raise wire.fail("AMBIGUOUS", AMBIGUOUS)
-        invoice = sale["invoices"][0]
-    return sale, invoice
+def _one_invoice(
+    lookup: Callable[[], tuple[JSON, JSON | None]] | None,
+) -> Callable[[], tuple[JSON, JSON]] | None:
+    """``lookup`` giving the invoice named, else the sale's only one (AMBIGUOUS when it has several), so that
+    :func:`check_found` reports AMBIGUOUS with the request's other problems."""
+    if lookup is None:
+        return None
+
+    def only() -> tuple[JSON, JSON]:
+        sale, invoice = lookup()
+        if invoice is None:
+            if len(sale["invoices"]) > 1:
+                raise wire.fail("AMBIGUOUS", AMBIGUOUS)
+            invoice = sale["invoices"][0]
+        return sale, invoice
+
+    return only
 
 
 def _too_old(sale: JSON) -> bool:

@@ -7,12 +7,14 @@ import argparse
 import json
 import math
 import os
+import threading
 
 import pytest
 
 from catalogsync.cli import build_parser, main
 from catalogsync.paths import path_argument
 from catalogsync.sandbox.cli import faults_of
+from catalogsync.sandbox.faults import Injector
 
 NOTHING_LISTENS = "http://127.0.0.1:9/api"
 CATALOG = "products:\n  P: {name: P, price: 1.00}\n"
@@ -137,7 +139,10 @@ def test_wrong_credentials_get_the_access_rights_hint(sandbox, cli, write, monke
     assert "wrong" not in result.err
 
 
-EXTREMES = ["0", "-1", "0.5", "nan", "inf", "-inf", "1e10", "1e309", "99999999999999999999", "0x10", "", "٣"]
+EXTREMES = [
+    *("0", "-1", "0.5", "nan", "inf", "-inf", "1e10", "1e13", "1e15", "1e300", "1e309"),
+    *("99999999999999999999", "0x10", "", "٣"),
+]
 """Values a hand, a script or a template may put in any numeric flag."""
 NUMERIC = [(command, action) for command, action in every_action() if action.type and action.option_strings]
 
@@ -158,7 +163,12 @@ def test_every_numeric_flag_takes_any_value_without_a_traceback_or_a_hang(comman
                 continue
             used = getattr(args, action.dest)  # an infinite latency was taken and then slept on every request
             assert not isinstance(used, float) or math.isfinite(used), f"{flag}={value}"
-            faults_of(args)  # a value the flag takes, the sandbox serves with
+            faults = faults_of(args)  # a value the flag takes, the sandbox serves with
+            if (
+                faults is not None
+            ):  # and sleeps: a latency of 1e13 ms overflowed the wait, dropping every request
+                decision = Injector(faults).decide("products/list_products")
+                assert threading.Lock().acquire(timeout=decision.delay + decision.hold), f"{flag}={value}"
             continue
         argv = [command, *([write(CATALOG)] if command != "export" else []), f"{flag}={value}"]
         result = cli(NOTHING_LISTENS, *argv, *(["--yes"] if command == "apply" else []))

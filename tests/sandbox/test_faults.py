@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import threading
 
 import pytest
 import requests
 
 from catalogsync.sandbox import ALL_FAULTS, Faults, Sandbox
+from catalogsync.sandbox.faults import MAX_DELAY_MS, Injector
 from tests.sandbox.sandbox_support import Api
 
 CREATE = {"name": "Faulty", "price": "1.00", "vendor_product_id": "FAULTY"}
@@ -167,8 +170,22 @@ def test_invalid_faults_are_refused(bad: dict[str, object]) -> None:
 )
 def test_faults_refuse_numbers_that_are_not_finite(fields):
     """An infinite latency was taken, and every request then slept for ever."""
-    with pytest.raises(ValueError, match=r"finite|between 0 and 1"):
+    with pytest.raises(ValueError, match=r"finite|between 0 and"):
         Faults(**fields)
+
+
+DURATIONS = [field.name for field in dataclasses.fields(Faults) if field.name.endswith("_ms")]
+
+
+@pytest.mark.parametrize("name", DURATIONS)
+def test_every_duration_is_refused_beyond_what_the_server_can_sleep(name: str) -> None:
+    """A latency of 1e13 ms was taken, and every request's wait then overflowed (its connection dropped)."""
+    for value in (-1.0, 1e13, 1e300, MAX_DELAY_MS + 1):
+        with pytest.raises(ValueError, match=f"{name}.* must be between 0 and {MAX_DELAY_MS:.0f}"):
+            Faults(**{name: value})
+    longest = Faults(**dict.fromkeys(DURATIONS, MAX_DELAY_MS), fault_rate=1, kinds=("late",))
+    decision = Injector(longest).decide("products/list_products")
+    assert threading.Lock().acquire(timeout=decision.delay + decision.hold)  # no OverflowError
 
 
 @pytest.mark.parametrize("username", ["", "a:b"])

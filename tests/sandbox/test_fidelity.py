@@ -4,14 +4,15 @@ reference §3 and the stricter-reading rule of §8, in the dialect named."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 import pytest
 import requests
 
 from catalogsync.api import Client
-from catalogsync.sandbox import Sandbox
+from catalogsync.sandbox import Sandbox, coupons, products
 from catalogsync.sandbox.app import READS, WRITES
-from tests.sandbox.sandbox_support import Api
+from tests.sandbox.sandbox_support import Api, recorded
 
 PRODUCT = "4274737762"  # OP-T in the demo account
 
@@ -56,14 +57,15 @@ def test_update_coupon_with_a_discount_needs_minimum_purchase_in_the_strict_dial
 
 
 def test_a_tangible_product_needs_handling_in_the_strict_dialect(strict_api: Api) -> None:
-    """Sent empty on create, or left out of a strict update (which clears it); left out of a create it is
-    0.00, as in every recorded product."""
+    """Sent empty or left out of a create (an omitted handling is null, as on the recorded API-created
+    product), or left out of a strict update (which clears it)."""
     product = {"name": "Box", "price": "5.00", "tangible": "1", "weight": "1.00"}
-    errors = strict_api.errors("products/create_product", **product, handling="")
-    assert errors == [("PARAMETER_MISSING", "handling")]
+    for handling in ({"handling": ""}, {}):
+        errors = strict_api.errors("products/create_product", **product, **handling)
+        assert errors == [("PARAMETER_MISSING", "handling")]
     update = {"product_id": PRODUCT, **product}
     assert strict_api.errors("products/update_product", **update) == [("PARAMETER_MISSING", "handling")]
-    assert strict_api.ok("products/create_product", **product)
+    assert strict_api.ok("products/create_product", **product, handling="0.00")
 
 
 def test_list_coupons_can_answer_without_page_info(make_sandbox) -> None:
@@ -133,3 +135,89 @@ def test_a_missing_record_is_reported_with_every_other_problem(any_api: Api, met
     assert problems(named) & missing, named.text
     about_the_record = {p for p in problems(unnamed) if p[1] in (param, "sale_or_invoice_id")}
     assert problems(named) - missing == problems(unnamed) - about_the_record  # every other problem too
+
+
+class Create(NamedTuple):
+    """A create method: its required parameters, the detail method and key that read the record back, the
+    member it answers in, and each optional field with what it reads back as when left out."""
+
+    required: dict[str, str]
+    detail: str
+    key: str
+    member: str
+    absent: dict[str, Any]
+
+
+ABSENT_ON_CREATE = {
+    "products/create_product": Create(
+        {"name": "Bare", "price": "1.00"},
+        "products/detail_product",
+        "product_id",
+        "product",
+        {
+            "vendor_product_id": "",
+            "description": None,
+            "long_description": None,
+            "pending_url": None,
+            "approved_url": None,
+            "tangible": "0",
+            "weight": None,
+            "handling": None,
+            "recurring": "0",
+            "recurrence": None,
+            "duration": None,
+            "startup_fee": None,
+            "commission": 0,
+            "commission_type": None,
+            "commission_amount": None,
+        },
+    ),
+    "products/create_coupon": Create(
+        {"date_expire": "2030-01-01", "type": "sale"},
+        "products/detail_coupon",
+        "coupon_code",
+        "coupon",
+        {"percentage_off": None, "value_off": None, "minimum_purchase": None},
+    ),
+    "products/create_option": Create(
+        {"option_name": "Bare", "option_value_name": "a", "option_value_surcharge": "1.00"},
+        "products/detail_option",
+        "option_id",
+        "option",
+        {},
+    ),
+}
+"""Every create method; the absent forms are those of reference §8.9 and the recorded API-created product."""
+DISCOUNT = {"percentage_off": {"value_off": "1.00"}, "value_off": {"percentage_off": "10"}}
+"""A sale coupon needs one discount: the other one when a discount is left out, else a value off."""
+
+
+def test_every_optional_field_of_every_create_method_is_in_the_table() -> None:
+    creates = {m for m in WRITES if "/create_" in m and m != "sales/create_comment"}
+    assert set(ABSENT_ON_CREATE) == creates
+    assert set(ABSENT_ON_CREATE["products/create_product"].absent) == set(products.FIELDS) - set(
+        products.REQUIRED
+    )
+    assert set(ABSENT_ON_CREATE["products/create_coupon"].absent) == set(coupons.OPTIONAL)
+
+
+def test_the_product_row_is_the_recorded_api_created_product() -> None:
+    """The recorded product was created with a name, a price and a description."""
+    product = recorded("products.detail_product")["product"]
+    absent = dict(ABSENT_ON_CREATE["products/create_product"].absent)
+    del absent["description"]
+    assert absent == {name: product[name] for name in absent}
+
+
+@pytest.mark.parametrize(
+    ("method", "field"),
+    [(method, field) for method, create in ABSENT_ON_CREATE.items() for field in create.absent],
+)
+def test_an_optional_field_left_out_of_a_create_reads_back_as_recorded(
+    api: Api, method: str, field: str
+) -> None:
+    """A product created without handling read back "0.00" where the recorded one has null."""
+    create = ABSENT_ON_CREATE[method]
+    discount = DISCOUNT.get(field, {"value_off": "1.00"}) if create.member == "coupon" else {}
+    key = api.ok(method, **create.required, **discount)[create.key]
+    assert api.ok(create.detail, **{create.key: key})[create.member][field] == create.absent[field]

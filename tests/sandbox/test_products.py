@@ -63,17 +63,6 @@ def test_create_stores_every_field(api: Api) -> None:
     assert product["categories"][1]["parent_name"] == "Art & Antiques"
 
 
-def test_create_defaults(api: Api) -> None:
-    product = detail(api, create(api))
-    assert (product["handling"], product["tangible"], product["recurring"], product["commission"]) == (
-        "0.00",
-        "0",
-        "0",
-        0,
-    )
-    assert product["vendor_product_id"] is None and product["weight"] is None
-
-
 def test_empty_values_clear_optional_fields_on_create(api: Api) -> None:
     product = detail(api, create(api, handling="", description="", option_id="", category_id=""))
     assert (product["handling"], product["description"], product["options"], product["categories"]) == (

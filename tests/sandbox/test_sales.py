@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from catalogsync.sandbox.app import READS, WRITES
 from tests.sandbox.sandbox_support import Api
 
 REFUND = {"comment": "customer asked", "category": "5"}
@@ -244,3 +245,84 @@ def test_account_documents_of_the_empty_seed(empty_api: Api) -> None:
     assert empty_api.ok("acct/detail_contact_info")["vendor_contact_info"]["vendor_id"] == "1311348"
     for method in ("acct/list_payments", "acct/detail_pending_payment", "sales/list_sales"):
         assert empty_api.errors(method) == [("RECORD_NOT_FOUND", None)]
+
+
+FORBIDDEN, NOT_FOUND, AMBIGUOUS = ("FORBIDDEN", None), ("RECORD_NOT_FOUND", None), ("AMBIGUOUS", None)
+TWO_INVOICES = "sale of Sam Weekly"
+WITH_OTHER_PROBLEMS: dict[str, list[tuple[dict[str, str], int, list[tuple[str, str | None]]]]] = {
+    "sales/refund_invoice": [
+        (
+            {"sale_id": "999", "category": "7", "comment": "<b>"},
+            403,
+            [FORBIDDEN, ("PARAMETER_INVALID", "comment"), NOT_FOUND],
+        ),
+        (
+            {"sale_id": TWO_INVOICES, "category": "7"},
+            403,
+            [FORBIDDEN, ("PARAMETER_MISSING", "comment"), AMBIGUOUS],
+        ),
+        (
+            {"sale_id": TWO_INVOICES, "amount": "x", **REFUND},
+            400,
+            [("PARAMETER_INVALID", "amount"), AMBIGUOUS],
+        ),
+    ],
+    "sales/refund_lineitem": [
+        (
+            {"lineitem_id": "999", "category": "7"},
+            403,
+            [FORBIDDEN, ("PARAMETER_MISSING", "comment"), NOT_FOUND],
+        ),
+        (
+            {"lineitem_id": "x", "category": "7", "comment": "<b>"},
+            403,
+            [("PARAMETER_INVALID", "lineitem_id"), FORBIDDEN, ("PARAMETER_INVALID", "comment")],
+        ),
+    ],
+    "sales/mark_shipped": [
+        (
+            {"sale_id": TWO_INVOICES, "cc_customer": "2"},
+            400,
+            [("PARAMETER_MISSING", "tracking_number"), ("PARAMETER_INVALID", "cc_customer"), AMBIGUOUS],
+        ),
+        (
+            {"sale_id": "999", "comment": "<b>"},
+            400,
+            [("PARAMETER_MISSING", "tracking_number"), ("PARAMETER_INVALID", "comment"), NOT_FOUND],
+        ),
+    ],
+    "sales/create_comment": [
+        (
+            {"sale_id": "999", "cc_vendor": "2"},
+            400,
+            [("PARAMETER_MISSING", "sale_comment"), ("PARAMETER_INVALID", "cc_vendor"), NOT_FOUND],
+        ),
+    ],
+    "sales/detail_sale": [
+        ({"sale_id": "999", "invoice_id": "x"}, 400, [("PARAMETER_INVALID", "invoice_id"), NOT_FOUND])
+    ],
+    "sales/stop_lineitem_recurring": [({"lineitem_id": "999"}, 400, [NOT_FOUND])],  # it takes nothing else
+    "sales/reauth": [({"sale_id": "999"}, 400, [NOT_FOUND])],  # it takes nothing else
+}
+"""Every sales method acting on a sale: requests with problems of the request itself (a missing or invalid
+parameter, category 7, an unknown record, a sale with several invoices and no invoice_id), all reported."""
+
+
+def test_every_sales_method_acting_on_a_sale_is_in_the_table() -> None:
+    assert set(WITH_OTHER_PROBLEMS) == {m for m in {**READS, **WRITES} if m.startswith("sales/")} - {
+        "sales/list_sales"
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "status", "expected"),
+    [(method, *case) for method, cases in WITH_OTHER_PROBLEMS.items() for case in cases],
+)
+def test_every_problem_of_a_sales_request_is_reported_together(
+    api: Api, method: str, params: dict[str, str], status: int, expected: list[tuple[str, str | None]]
+) -> None:
+    """Category 7's FORBIDDEN (403) was dropped beside any other problem, and AMBIGUOUS came only once every
+    parameter was right (§8.3)."""
+    two_invoices = sale(api, "Sam Weekly")["sale_id"]
+    sent = {name: two_invoices if value == TWO_INVOICES else value for name, value in params.items()}
+    assert sorted(api.errors(method, status, **sent), key=str) == sorted(expected, key=str)
