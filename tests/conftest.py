@@ -116,6 +116,20 @@ def write(tmp_path: Path) -> Callable[..., str]:
     return writer
 
 
+ROOT = Path(__file__).resolve().parent.parent
+TOOL_CACHES = {".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "__pycache__"}
+
+
+@pytest.fixture(autouse=True)
+def _leaves_the_checkout_alone() -> Iterator[None]:
+    """A test that leaves a new file or folder at the top of the checkout fails: ``--log-file=nan``, run from
+    the checkout, once wrote request logs there that a ``git add -A`` then committed."""
+    before = set(os.listdir(ROOT))
+    yield
+    added = set(os.listdir(ROOT)) - before - TOOL_CACHES
+    assert not added, f"the test left {sorted(added)} in {ROOT}"
+
+
 TRACEBACK = "Traceback (most recent call last)"
 
 

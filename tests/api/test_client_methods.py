@@ -94,8 +94,10 @@ def test_refund_errors_ambiguous_too_late_forbidden_and_all_missing(client: Clie
     assert codes(client.sales.refund_invoice, sale_id=two_invoices, **reason) == (400, ["AMBIGUOUS"])
     too_old = sale_of(client, "Ada Oldsale")["sale_id"]
     assert codes(client.sales.refund_invoice, sale_id=too_old, **reason) == (400, ["TOO_LATE"])
-    internal = {"sale_id": two_invoices, "category": 7, "comment": "x"}
-    assert codes(client.sales.refund_invoice, **internal) == (403, ["FORBIDDEN"])
+    internal = {"category": 7, "comment": "x"}
+    assert codes(client.sales.refund_invoice, sale_id=too_old, **internal) == (403, ["FORBIDDEN"])
+    both = (403, ["FORBIDDEN", "AMBIGUOUS"])  # every problem together (§8.3)
+    assert codes(client.sales.refund_invoice, sale_id=two_invoices, **internal) == both
     assert codes(client.sales.refund_invoice) == (400, ["PARAMETER_MISSING"] * 3)
 
 

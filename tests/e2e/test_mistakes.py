@@ -144,7 +144,11 @@ EXTREMES = [
     *("99999999999999999999", "0x10", "", "٣"),
 ]
 """Values a hand, a script or a template may put in any numeric flag."""
-NUMERIC = [(command, action) for command, action in every_action() if action.type and action.option_strings]
+NUMERIC = [
+    (command, action)
+    for command, action in every_action()
+    if action.type and action.type is not path_argument and action.option_strings
+]
 
 
 @pytest.mark.parametrize(
