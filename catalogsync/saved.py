@@ -141,6 +141,11 @@ def saved_plan(path: str | Path) -> Plan | None:
                 f"{path}: a damaged plan file (empty, cut short, or not a saved plan): plan again"
             )
         return None
+    if "summary" in data and "fingerprints" not in data:  # what plan --format json or apply --report write
+        made_by = "apply --report" if "outcomes" in data else "plan --format json"
+        raise PlanError(
+            f"{path}: the output of '{made_by}', for programs, not a saved plan: save one with 'plan --out'"
+        )
     version = data["format_version"]
     if type(version) is not int or version != SAVED_FORMAT:  # 4.0 == 4, and True is an int
         raise PlanError(f"{path}: a plan of format_version {_short(version)}, not {SAVED_FORMAT}: plan again")
@@ -264,7 +269,8 @@ def first_difference(saved: Plan, fresh: Plan) -> str | None:
         missing = sorted(set(fresh.fingerprints) - set(saved.fingerprints))
         extra = sorted(set(saved.fingerprints) - set(fresh.fingerprints))
         if missing:
-            return f"it does not fingerprint {', '.join(missing[:5])}, which the catalog declares"
+            shown = ", ".join(missing[:5])
+            return f"it does not fingerprint {shown}, which a fresh plan of its catalog and selection does"
         if extra:
             shown = ", ".join(extra[:5])
             return f"it fingerprints {shown}, which a fresh plan of its catalog and selection does not"

@@ -20,11 +20,16 @@ class Pattern:
 
     @classmethod
     def parse(cls, text: str) -> Pattern:
-        kind, _, glob = text.partition(":")
+        kind, colon, glob = text.partition(":")
         kind = BY_SECTION[kind].name if kind in BY_SECTION else kind
         if kind not in BY_NAME:
             names = ", ".join(k.name for k in KINDS)
             raise SettingsError(f"selection {text!r}: kind must be one of {names} (as in product:TSHIRT-*)")
+        if colon and not glob:  # "product:$PATTERN" with the variable unset must not mean every product
+            raise SettingsError(
+                f"selection {text!r}: nothing after ':' (an unset variable?): give a glob, or {kind} alone"
+                f" for every {kind}"
+            )
         return cls(kind, glob or "*")
 
     def matches(self, kind: str, key: str) -> bool:

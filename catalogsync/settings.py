@@ -135,6 +135,21 @@ def account_address(args: argparse.Namespace) -> str:
     return f"sandbox {path.resolve()}" if path is not None else resolve(args).base_url
 
 
+def account_flags(args: argparse.Namespace) -> list[str]:
+    """The flags that name the account the command ran against, as given (never a credential): what another
+    command needs to reach the same account."""
+    if args.sandbox_db or args.sandbox:  # the embedded sandbox: its database and dialect
+        flags = ["--sandbox-db", args.sandbox_db] if args.sandbox_db else ["--sandbox"]
+        if args.sandbox_dialect != "lenient":
+            flags += ["--sandbox-dialect", args.sandbox_dialect]
+        return flags
+    flags = []
+    for flag, value in (("--api-url", args.api_url), ("--username", args.username)):
+        if value:
+            flags += [flag, value]
+    return flags
+
+
 def sandbox_conflicts(args: argparse.Namespace) -> list[str]:
     """Connection flags given beside ``--sandbox``, which would otherwise be silently ignored."""
     if sandbox_path(args) is None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 
 from catalogsync.commands.account import build_plan, check_account, read_live
 from catalogsync.commands.inputs import read_catalog_input
 from catalogsync.console import Console
+from catalogsync.errors import SafetyError
 from catalogsync.outputs import check_output
 from catalogsync.plan import check_safety
 from catalogsync.reading import what_to_read
 from catalogsync.render import render
 from catalogsync.saved import save_plan
 from catalogsync.selection import Selection
-from catalogsync.settings import open_client, sandbox_path
+from catalogsync.settings import account_flags, open_client, sandbox_path
 
 EXIT_CHANGES = 2
 """``--detailed-exitcode``: the plan has changes."""
@@ -31,6 +33,17 @@ def run(args: argparse.Namespace, console: Console) -> int:
     console.out(render(plan, args.format, colour=console.colour, show_unmanaged=show))
     if args.out:
         save_plan(plan, args.out)
-        console.info(f"Plan saved to {args.out}; apply it with: catalogsync apply {args.out}")
-    check_safety(plan, catalog.settings.safety, force=args.force)
+    try:
+        check_safety(plan, catalog.settings.safety, force=args.force)
+    except SafetyError:
+        if args.out:
+            console.info(f"Plan saved to {args.out}; past the safety thresholds: {_apply(args, '--force')}")
+        raise
+    if args.out:
+        console.info(f"Plan saved to {args.out}; apply it with: {_apply(args)}")
     return EXIT_CHANGES if args.detailed_exitcode and not plan.empty else 0
+
+
+def _apply(args: argparse.Namespace, *extra: str) -> str:
+    """The command that applies the saved plan to the account this plan read."""
+    return shlex.join(["catalogsync", "apply", args.out, *account_flags(args), *extra])

@@ -4,9 +4,12 @@ what it points at is never echoed (against a real sandbox)."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
+
+from catalogsync.cli import main
 
 CATALOG = """
 products:
@@ -210,3 +213,69 @@ def test_a_state_retyped_by_hand_is_refused_whatever_its_field(sandbox, cli, sav
         assert (result.code, result.out) == (1, ""), (index, name, field, result.err)
         assert f"{name}.{field}: not as a saved plan writes it" in result.err, result.err
     assert untouched(sandbox, cli)
+
+
+def test_a_resource_new_in_the_account_that_pruning_would_delete_makes_the_plan_stale(
+    sandbox, cli, write, tmp_path
+):
+    """Named as what a fresh plan fingerprints, not as something the catalog declares (it does not)."""
+    pruning = write("settings: {prune: {products: true}, safety: {max_deletes: 50}}\n" + CATALOG)
+    plan = tmp_path / "plan.json"
+    assert cli(sandbox, "plan", pruning, "--out", str(plan)).code == 0
+    sneaky = write("products:\n  SNEAKY: {name: by hand, price: 1.00}\n", "sneaky.yaml")
+    assert cli(sandbox, "apply", sneaky, "--yes").code == 0
+    result = cli(sandbox, "apply", str(plan))
+    assert (result.code, result.out) == (4, "")
+    assert result.err == (
+        "Error: saved plan refused: it does not fingerprint product:SNEAKY, which a fresh plan of its catalog"
+        " and selection does. Plan again.\n"
+    )
+
+
+ACCOUNTS = {
+    "embedded sandbox": ["--sandbox"],
+    "its own database": ["--sandbox-db", "my db.sqlite3"],
+    "the strict dialect": ["--sandbox-db", "strict.sqlite3", "--sandbox-dialect", "strict"],
+    "an API URL": ["--api-url", "{url}"],
+}
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+@pytest.mark.parametrize("safety", ["within", "past"])
+def test_the_command_shown_for_a_saved_plan_applies_it(
+    sandbox, capsys, monkeypatch, tmp_path, account, safety
+):
+    """Run as shown: the account's flags are in it (without them it read another account and was refused as
+    stale), and ``--force`` when the plan is past the safety thresholds."""
+    monkeypatch.chdir(tmp_path)  # the embedded sandbox's default database is in the current folder
+    monkeypatch.setenv("TWOCHECKOUT_USERNAME", "sandbox")
+    monkeypatch.setenv("TWOCHECKOUT_PASSWORD", "sandbox")
+    limits = "settings: {safety: {max_changes: 1}}\n" if safety == "past" else ""
+    Path("catalog.yaml").write_text(limits + CATALOG, encoding="utf-8")
+    flags = [flag.replace("{url}", sandbox.url) for flag in ACCOUNTS[account]]
+    assert main(["plan", "catalog.yaml", *flags, "--out", "plan.json"]) == (3 if safety == "past" else 0)
+    shown = capsys.readouterr().err.splitlines()[-2 if safety == "past" else -1]
+    words = shlex.split(shown.split(": ", 1)[1])
+    assert words[:3] == ["catalogsync", "apply", "plan.json"] and ("--force" in words) == (safety == "past")
+    assert "sandbox" not in [w for w in words if not w.startswith("--")][3:]  # no credential, ever
+    assert main(words[1:]) == 0, capsys.readouterr().err
+    assert "Apply complete" in capsys.readouterr().out
+
+
+def test_the_json_outputs_for_programs_are_named_when_given_as_a_plan(sandbox, cli, write, tmp_path):
+    """Not 'a plan of format_version 1, not 4: plan again', which planning again the same way repeats."""
+    catalog = write(CATALOG)
+    outputs = {
+        "plan --format json": tmp_path / "plan-output.json",
+        "apply --report": tmp_path / "report.json",
+    }
+    planned = cli(sandbox, "plan", catalog, "--format", "json")
+    outputs["plan --format json"].write_text(planned.out, encoding="utf-8")
+    assert cli(sandbox, "apply", catalog, "--yes", "--report", str(outputs["apply --report"])).code == 0
+    for made_by, path in outputs.items():
+        result = cli(sandbox, "apply", str(path))
+        assert (result.code, result.out) == (1, "")
+        assert result.err == (
+            f"Error: {path}: the output of '{made_by}', for programs, not a saved plan: save one with"
+            " 'plan --out'\n"
+        )

@@ -58,14 +58,21 @@ def test_a_saved_narrowed_plan_applies_only_what_it_selected(empty_sandbox, cli,
     assert "SAVE" in exported and "TEE-1" not in exported and "Size" not in exported
 
 
+SELECTION_MISTAKES = {
+    "widget:X": "kind must be one of option, product, coupon (as in product:TSHIRT-*)",
+    "product:": "nothing after ':' (an unset variable?): give a glob, or product alone for every product",
+    "coupons:": "nothing after ':' (an unset variable?): give a glob, or coupon alone for every coupon",
+}
+
+
 @pytest.mark.parametrize("command", ["plan", "apply"])
 @pytest.mark.parametrize("flag", ["--only", "--exclude"])
-def test_an_unknown_kind_is_refused_before_any_request(cli, write, command, flag):
-    result = cli(NOTHING_LISTENS, command, write(CATALOG), flag, "widget:X")
+@pytest.mark.parametrize("selection", SELECTION_MISTAKES)
+def test_a_selection_mistake_is_refused_before_any_request(cli, write, command, flag, selection):
+    """``--only "product:$PATTERN"`` with the variable unset once selected every product, deletes included."""
+    result = cli(NOTHING_LISTENS, command, write(CATALOG), flag, selection)
     assert result.code == 1
-    assert result.err == (
-        "Error: selection 'widget:X': kind must be one of option, product, coupon (as in product:TSHIRT-*)\n"
-    )
+    assert result.err == f"Error: selection {selection!r}: {SELECTION_MISTAKES[selection]}\n"
 
 
 @pytest.mark.parametrize("command", [["plan"], ["apply", "--yes"]])

@@ -238,7 +238,8 @@ def test_deeply_nested_json_is_a_damaged_plan_and_no_recursion_error(tmp_path):
         (lambda p: replace(p, changes=p.changes[:1]), "it lacks change 2 (update product TEE)"),
         (
             lambda p: replace(p, fingerprints={}),
-            "it does not fingerprint product:NEW, product:TEE, which the catalog declares",
+            "it does not fingerprint product:NEW, product:TEE, which a fresh plan of its catalog"
+            " and selection does",
         ),
         (lambda p: replace(p, selection=(("coupon:*",), ())), "its selection is not the one recorded"),
         (
