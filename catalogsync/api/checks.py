@@ -8,8 +8,9 @@ that are not UTF-8 (lone surrogates, as the environment gives them), and a ``:``
 auth could not tell from the one it puts before the password. A value of the wrong type is refused by its
 type's name alone (never shown: it may be a credential).
 
-A call names its method as ``<group>/<method>``, both lower-case names (:func:`check_method`), and sends
-only UTF-8 text (:func:`check_pairs`): either mistake is refused before any request, with a
+A call names its method as ``<group>/<method>``, both lower-case names (:func:`check_method`), passes its
+parameters as a mapping of text names and ``write`` as True or False (:func:`check_arguments`), and sends
+only UTF-8 text (:func:`check_pairs`): each mistake is refused before any request, with a
 :class:`~catalogsync.errors.ClientError` that never shows a parameter's value.
 """
 
@@ -19,7 +20,7 @@ import ipaddress
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -41,6 +42,21 @@ def check_method(group: object, method: object) -> str:
             method=named,
         )
     return f"{group}/{method}"
+
+
+def check_arguments(method: str, params: object, write: object) -> None:
+    """Refuse ``params`` other than None or a mapping of text names, and a ``write`` other than True or
+    False, by their types alone: either would fail half-way or send another request than the one meant."""
+    if params is not None and not isinstance(params, Mapping):
+        wrong = f"params must be a mapping of parameter names to values, not {type(params).__name__}"
+    elif not all(isinstance(name, str) for name in params or ()):
+        kinds = sorted({type(name).__name__ for name in params or () if not isinstance(name, str)})
+        wrong = f"parameter names must be text, not {', '.join(kinds)}"
+    elif not isinstance(write, bool):
+        wrong = f"write must be True or False, not {type(write).__name__}"
+    else:
+        return
+    raise ClientError(f"{method}: {wrong}; nothing was sent", method=method)
 
 
 def check_pairs(method: str, pairs: Sequence[tuple[str, str]]) -> None:
@@ -65,6 +81,12 @@ def check_number(what: str, value: Any) -> None:
     """A real number (True and "3" are not numbers of seconds or times); the value is shown."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SettingsError(f"{what} must be a number, not {type(value).__name__} {value!r}")
+
+
+def check_flag(what: str, value: object) -> None:
+    """True or False (1 and "no" are not: "no" would be true); the value is shown."""
+    if not isinstance(value, bool):
+        raise SettingsError(f"{what} must be True or False, not {type(value).__name__} {value!r}")
 
 
 def check_secret(secret: object) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 
 from catalogsync.api import hashes
-from catalogsync.api.checks import check_secret
+from catalogsync.api.checks import check_flag, check_secret
 from catalogsync.api.codec import Body
 from catalogsync.api.limits import MAX_BODY_BYTES, MAX_PARALLELISM
 from catalogsync.api.paging import Items, list_all
@@ -62,8 +62,7 @@ class Client:
                 f"parallelism must be a whole number from 1 to {MAX_PARALLELISM}, not {parallelism!r}"
             )
         check_secret(secret)
-        if not isinstance(demo, bool):
-            raise SettingsError(f"demo must be True or False, not {type(demo).__name__} {demo!r}")
+        check_flag("demo", demo)
         if session is not None and not isinstance(session, requests.Session):
             raise SettingsError(f"session must be a requests.Session, not {type(session).__name__}")
         self.parallelism = parallelism
@@ -133,8 +132,8 @@ class Client:
 
         Reads (``detail_*``, ``list_*``, ``acct/*``) are GETs retried on transient failures; ``write=True``,
         or any other method name, makes a POST that is never retried. Names other than lower-case letters,
-        digits and ``_``, and parameters that are not UTF-8 text, are refused (:class:`ClientError`) before
-        any request.
+        digits and ``_``, ``params`` other than a mapping of text names, a ``write`` other than True or False,
+        and parameters that are not UTF-8 text are refused (:class:`ClientError`) before any request.
         """
         return self._transport.call(group, method, params, write=write)
 
@@ -153,11 +152,13 @@ class Client:
             return self._vendor_id
 
     def validate_ins(self, params: Mapping[str, str]) -> bool:
-        """Whether an INS message's ``md5_hash`` is genuine (needs ``secret``)."""
+        """Whether an INS message's ``md5_hash`` is genuine (needs ``secret``); False for anything but a
+        mapping of text fields."""
         return hashes.validate_ins_hash(params, self._secret)
 
     def validate_return(self, params: Mapping[str, str]) -> bool:
-        """Whether a checkout passback's ``key`` is genuine (needs ``secret``; demo rule when ``demo``)."""
+        """Whether a checkout passback's ``key`` is genuine (needs ``secret``; demo rule when ``demo``); False
+        for anything but a mapping of text fields."""
         return hashes.validate_return_key(params, self._secret, demo=self._demo)
 
     def close(self) -> None:

@@ -2,7 +2,11 @@
 
 Reads (``detail_*``, ``list_*``, every ``acct/*`` method) go as GET with a query string and may be retried;
 everything else is a write, sent as an urlencoded POST and never retried. A response is an error when its
-HTTP status is not 2xx *or* its JSON body carries an ``errors`` member (reference §1.4): both are checked.
+HTTP status is not 2xx *or* its JSON body carries an ``errors`` member that holds errors (reference §1.4):
+both are checked; ``"errors": null`` and ``"errors": []`` hold none, any other value (an object, a text)
+is one.
+Every text of the vendor's errors (a code, a message, a parameter, a nested object) is masked before it
+enters an exception.
 An error whose status points at the settings rather than the call carries a hint: a 404 for an unknown method
 or a redirect (the base URL) and a 401 or ``UNAUTHORIZED`` (the credentials and the API user's access rights,
 §1.2).
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogsync.api.limits import MAX_DEPTH, nested_too_deep
+from catalogsync.api.redact import Redactor
 from catalogsync.errors import ApiError, TransportError, VendorError
 from catalogsync.shown import cut, shown
 
@@ -64,16 +69,16 @@ def _scalar(value: Any) -> str:
 
 
 def decode_response(
-    method: str, status: int, headers: Mapping[str, str], content: bytes, clean: Callable[[str], str]
+    method: str, status: int, headers: Mapping[str, str], content: bytes, redactor: Redactor
 ) -> Body:
     """The body of a successful response; otherwise :class:`ApiError` or :class:`TransportError`.
 
-    ``clean`` redacts credentials from the vendor's error messages before they enter an exception. A redirect
+    ``redactor`` masks credentials in what the vendor sent before it enters an exception. A redirect
     is not followed (the credentials go only to the base URL given): it is an error naming where it points,
     not worth retrying.
     """
     if 300 <= status < 400:
-        where = redirect(headers.get("Location"), clean)
+        where = redirect(headers.get("Location"), redactor.url)
         raise TransportError(
             f"HTTP {status}: {where} instead of an answer ({REDIRECT_HINT})",
             method=method,
@@ -87,11 +92,16 @@ def decode_response(
         raise TransportError(
             f"HTTP {status}: {body}{suffix}", method=method, status=status, transient=body != TOO_DEEP
         )
-    if "errors" in body or not 200 <= status < 300:
-        errors = _vendor_errors(body.get("errors"), clean)
+    if holds_errors(body.get("errors")) or not 200 <= status < 300:
+        errors = _vendor_errors(body.get("errors"), redactor)
         advice = hint(status, [e.code for e in errors])
         raise ApiError(method=method, status=status, errors=errors, hint=advice)
     return body
+
+
+def holds_errors(raw: Any) -> bool:
+    """Whether an ``errors`` member reports an error: anything but none, null and an empty list."""
+    return raw is not None and raw != []
 
 
 def hint(status: int, codes: list[str]) -> str | None:
@@ -127,10 +137,14 @@ def _parse(content_type: str, content: bytes) -> Body | str:
     return body
 
 
-def _vendor_errors(raw: Any, clean: Callable[[str], str]) -> list[VendorError]:
-    items = raw if isinstance(raw, list) else [] if raw is None else [raw]
+def _vendor_errors(raw: Any, redactor: Redactor) -> list[VendorError]:
+    """Every vendor error, masked member by member first (a code or a nested object is text in the error),
+    then each text once more (a nested object's text joins several members)."""
+    masked = redactor.data(raw)
+    items = masked if isinstance(masked, list) else [] if masked is None else [masked]
     errors = [VendorError.from_wire(item) for item in items]
+    clean = redactor.text
     return [
-        VendorError(e.code, clean(e.message), None if e.parameter is None else clean(e.parameter))
+        VendorError(clean(e.code), clean(e.message), None if e.parameter is None else clean(e.parameter))
         for e in errors
     ]

@@ -19,8 +19,10 @@ MAX_DEPTH = 64
 MAX_PARALLELISM = 256
 """Requests in flight at once: far above what an API's rate limit allows, yet threads and pooled connections
 are made for each (urllib3 fills its pool's queue up front: a parallelism of 10**8 never started)."""
-MAX_TIMEOUT = 86_400.0
-"""Seconds of one attempt: a day (a socket cannot wait past about 10**9 s: 1e10 was an OverflowError)."""
+MAX_SECONDS = 86_400.0
+"""The longest duration setting, in seconds: a day. ``timeout`` (a socket cannot wait past about 10**9 s: 1e10
+was an OverflowError) and the back-off pauses (``time.sleep`` of 1e300 or inf is one too); a ``Retry-After``
+is capped at ``max_backoff``, so no pause is longer."""
 
 NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 """Every byte but the four that nest (for ``bytes.translate`` to delete)."""

@@ -2,8 +2,10 @@
 
 ``page_info`` mixes strings and numbers on the real API and may be missing (the recorded ``list_coupons``
 answer has none, §8.7): then pages are read one after the other while they come back full, until a short or
-empty page (RECORD_NOT_FOUND), or a page that repeats the one before (a server that ignores ``cur_page``). The
-empty-list error is an empty list, also for a page that vanished because items were deleted meanwhile.
+empty page (RECORD_NOT_FOUND), or a page that repeats the one before (a server that ignores ``cur_page``).
+A ``page_info`` without a usable count (neither ``last_page`` nor ``total_entries`` a whole number of at
+least 1: ``{}``, null, -1, 0, text) is read the same way: taking it for one page would silently miss items.
+The empty-list error is an empty list, also for a page that vanished because items were deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -50,10 +52,10 @@ def list_all(
         tell(1)
         return []
     items = list(items_of(first, key, method))
-    if not isinstance(first.get("page_info"), dict):
+    last = page_count(first, PAGESIZE, method)
+    if last is None:
         tell(1)
         return _without_page_info(fetch, items, key, method)
-    last = page_count(first, PAGESIZE, method)
     tell(last)
     if last < 2:
         return items
@@ -85,15 +87,16 @@ def is_empty(error: ApiError) -> bool:
     return set(error.codes) == {"RECORD_NOT_FOUND"}
 
 
-def page_count(body: Body, pagesize: int, method: str) -> int:
-    """How many pages the list has, from ``last_page`` and ``total_entries``; 1 without ``page_info``.
+def page_count(body: Body, pagesize: int, method: str) -> int | None:
+    """How many pages the list has, from ``last_page`` and ``total_entries``; None when ``page_info`` is
+    missing or has neither count (the pages then tell, by coming back full or short).
 
     A ``page_info`` that contradicts itself or promises an absurd number of pages is refused: trusting it
     would silently miss items (and a plan would then create duplicates) or queue endless requests.
     """
     info = body.get("page_info")
     if not isinstance(info, dict):
-        return 1
+        return None
     last = _number(info.get("last_page"))
     total = _number(info.get("total_entries"))
     size = _number(info.get("pagesize")) or pagesize
@@ -104,7 +107,9 @@ def page_count(body: Body, pagesize: int, method: str) -> int:
             method=method,
             status=200,
         )
-    pages = max(1, last or implied or 1)
+    pages = last or implied
+    if pages is None:
+        return None
     if pages > MAX_PAGES:
         raise TransportError(
             f"page_info promises {pages} pages (over {MAX_PAGES})", method=method, status=200
@@ -120,11 +125,10 @@ def items_of(body: Body, key: str, method: str) -> Items:
 
 
 def _number(value: Any) -> int | None:
-    """A page_info member as an int: the API sends numbers or digit strings."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
+    """A page_info member as a whole number of at least 1 (the API sends numbers or digit strings); None
+    for anything else (null, 0, -1, 2.5, text), which counts nothing."""
     if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None
+    return value

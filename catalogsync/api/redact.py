@@ -80,6 +80,11 @@ class Redactor:
             text = self._pattern.sub("", text)
         return text
 
+    def url(self, url: str) -> str:
+        """A URL as :meth:`text`, each of its ``/``-separated parts then masked as a text of its own (a short
+        secret as a path segment of a server's ``Location`` is a token there, not part of a word)."""
+        return "/".join(map(self.text, self.text(url).split("/")))
+
     def value(self, name: str, value: str) -> str:
         """A parameter's value: masked whole when its name is sensitive or it is a secret, else as text."""
         return self.mask if name.lower() in SENSITIVE_KEYS or value in self._forms else self.text(value)
@@ -96,18 +101,18 @@ class Redactor:
             except ValueError:  # truncated or not JSON
                 pass
             else:
-                return json.dumps(self._json(data), ensure_ascii=False, separators=(",", ":"))
+                return json.dumps(self.data(data), ensure_ascii=False, separators=(",", ":"))
         return self.text(SENSITIVE_MEMBER.sub(rf"\g<1>{self.mask}\g<2>", text))  # mask sensitive members
 
-    def _json(self, data: Any) -> Any:
-        """``data`` with sensitive members (non-empty, at any depth) and secrets masked."""
+    def data(self, data: Any) -> Any:
+        """Decoded JSON with sensitive members (non-empty, at any depth) and secrets masked."""
         if isinstance(data, dict):
             return {
-                self.text(key): self.mask if key.lower() in SENSITIVE_KEYS and value else self._json(value)
+                self.text(key): self.mask if key.lower() in SENSITIVE_KEYS and value else self.data(value)
                 for key, value in data.items()
             }
         if isinstance(data, list):
-            return [self._json(item) for item in data]
+            return [self.data(item) for item in data]
         if isinstance(data, str):
             return self.mask if data in self._forms else self.text(data)
         return self.mask if json.dumps(data) in self._forms else data  # a number, true, false or null

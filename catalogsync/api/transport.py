@@ -27,6 +27,7 @@ import urllib3
 from requests.auth import HTTPBasicAuth
 
 from catalogsync.api.checks import (
+    check_arguments,
     check_base_url,
     check_credentials,
     check_log_file,
@@ -37,7 +38,7 @@ from catalogsync.api.checks import (
 from catalogsync.api.codec import Body, Pairs, Received, decode_response, encode_params, is_read
 from catalogsync.api.deadline import DeadlineAdapter, attempt_timeout, receive
 from catalogsync.api.failure import Failure, address, describe
-from catalogsync.api.limits import MAX_BODY_BYTES, MAX_TIMEOUT
+from catalogsync.api.limits import MAX_BODY_BYTES, MAX_SECONDS
 from catalogsync.api.prepared import Preparer
 from catalogsync.api.redact import Redactor, basic_credentials, nfc
 from catalogsync.api.requestlog import Attempt, RequestLog
@@ -70,26 +71,29 @@ class Policy:
 
     def __post_init__(self) -> None:
         for name in ("timeout", "backoff", "max_backoff", "connect_pause"):
-            check_number(name, getattr(self, name))
+            _check_seconds(name, getattr(self, name), zero=name != "timeout")
         for name in ("max_retries", "connect_retries"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise SettingsError(f"{name} must be a whole number, not {type(value).__name__} {value!r}")
-        if not math.isfinite(self.timeout):
-            raise SettingsError(f"timeout must be a finite number of seconds, not {self.timeout!r}")
-        if self.timeout <= 0:
-            raise SettingsError(f"timeout must be more than 0 seconds, not {self.timeout!r}")
-        if self.timeout > MAX_TIMEOUT:
-            raise SettingsError(
-                f"timeout must be at most {MAX_TIMEOUT:g} seconds (a day), not {self.timeout!r}"
-            )
-        for name in ("max_retries", "backoff", "max_backoff", "connect_retries", "connect_pause"):
-            value = getattr(self, name)
-            if not value >= 0:  # NaN fails too
+            if value < 0:
                 raise SettingsError(f"{name} must not be negative, not {value!r}")
         size = self.max_body_bytes
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise SettingsError(f"max_body_bytes must be a whole number of bytes, at least 1, not {size!r}")
+
+
+def _check_seconds(name: str, value: Any, *, zero: bool) -> None:
+    """A number of seconds that can be waited or slept: finite, at most :data:`MAX_SECONDS` (a day), not
+    negative, and more than 0 unless ``zero`` (``time.sleep`` of 1e300 or inf is an ``OverflowError``)."""
+    check_number(name, value)
+    if not math.isfinite(value):
+        raise SettingsError(f"{name} must be a finite number of seconds, not {value!r}")
+    if value < 0 or (value == 0 and not zero):
+        least = "not be negative" if zero else "be more than 0 seconds"
+        raise SettingsError(f"{name} must {least}, not {value!r}")
+    if value > MAX_SECONDS:
+        raise SettingsError(f"{name} must be at most {MAX_SECONDS:g} seconds (a day), not {value!r}")
 
 
 class Transport:
@@ -149,7 +153,9 @@ class Transport:
 
     def call(self, group: str, method: str, params: Mapping[str, Any] | None = None, *, write: bool) -> Body:
         """The body of a successful call; reads are retried on transient failures, writes never."""
-        name, pairs = check_method(group, method), encode_params(params)
+        name = check_method(group, method)
+        check_arguments(name, params, write)
+        pairs = encode_params(params)
         check_pairs(name, pairs)
         read = is_read(group, method) and not write
         attempt = 0
@@ -245,7 +251,7 @@ class Transport:
                 response.status,
                 response.headers,
                 response.content,
-                self.redactor.text,
+                self.redactor,
             )
         except ApiError as error:
             if error.status == 429:

@@ -1,7 +1,8 @@
 """Whatever a caller passes, the client answers with one of its own errors, before any request, and never
-shows a credential in it: a table of wrong types for every parameter of ``Client`` (a parameter without a
-row fails), and properties over any text, lone surrogates included, as the secret word, a method name, a
-parameter and an answer (with the request log on)."""
+shows a credential in it: a table of wrong types for every parameter of ``Client`` and of ``Client.call``
+(a parameter without a row fails; a duration without the values no one can sleep fails), and properties over
+any text, lone surrogates included, as the secret word, a method name, a parameter and an answer (with the
+request log on)."""
 
 from __future__ import annotations
 
@@ -32,18 +33,20 @@ SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
 ANY_TEXT = st.lists(st.characters() | SURROGATE, max_size=12).map("".join)
 """Any text, lone surrogates included (``st.text()`` leaves them out)."""
 
+UNSLEEPABLE: list[Any] = [float("inf"), 1e300, 86_401, float("nan"), -1.0, float("-inf")]
+"""Numbers of seconds no pause or attempt may last (time.sleep(1e300) is an OverflowError)."""
 WRONG: dict[str, list[Any]] = {
     "base_url": [None, 8080, b"http://127.0.0.1/api"],
     "username": [None, 7, b"u"],
     "password": [None, 12345678, b"Zq8kV2pw", ["Zq8kV2pw"]],
     "secret": [123, b"Zq8kV2", ["Zq8kV2"], f"{MARK}\udc80"],
     "demo": ["no", 1, None],
-    "timeout": [None, True, "30"],
+    "timeout": [None, True, "30", *UNSLEEPABLE],
     "log_file": [3, True, "", "/", "/nonexistent-folder/requests.log"],
     "session": ["session", object()],
     "max_retries": [None, 1.5, True, "4"],
-    "backoff": [None, "0.5", True],
-    "max_backoff": [None, "30", False],
+    "backoff": [None, "0.5", True, *UNSLEEPABLE],
+    "max_backoff": [None, "30", False, *UNSLEEPABLE],
     "parallelism": [None, 2.0, True],
     "max_body_bytes": [None, 1.5, True],
 }
@@ -59,6 +62,49 @@ def chain(error: BaseException | None) -> Iterator[str]:
 
 def test_every_parameter_of_the_client_has_wrong_values_in_the_table():
     assert set(WRONG) == set(inspect.signature(Client).parameters)
+
+
+def test_every_duration_setting_has_the_values_no_one_can_sleep():
+    durations = [name for name, p in inspect.signature(Client).parameters.items() if p.annotation == "float"]
+    assert durations and all(set(map(repr, UNSLEEPABLE)) <= set(map(repr, WRONG[name])) for name in durations)
+
+
+CALL_WRONG: dict[str, list[Any]] = {
+    "group": [None, 5, b"products"],
+    "method": [None, 5, b"detail_product"],
+    "params": [
+        {1: "x"},
+        {None: "x"},
+        {("product_id",): "x"},
+        {b"product_id": "x"},
+        [("product_id", "1")],
+        "product_id=1",
+        b"product_id=1",
+        5,
+        object(),
+    ],
+    "write": ["no", 1, None],
+}
+"""Arguments of the wrong type for each parameter of ``Client.call``."""
+
+
+def test_every_parameter_of_call_has_wrong_values_in_the_table():
+    assert set(CALL_WRONG) == set(inspect.signature(Client.call).parameters) - {"self"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(name, value) for name, values in CALL_WRONG.items() for value in values], ids=repr
+)
+def test_a_wrong_argument_of_a_call_is_a_client_error_and_nothing_is_sent(name: str, value: Any) -> None:
+    arguments = {
+        "group": "products",
+        "method": "detail_product",
+        "params": {"product_id": "1"},
+        "write": False,
+    }
+    with Client(**GOOD, max_retries=0) as client, pytest.raises(ClientError) as refused:
+        client.call(**{**arguments, name: value})
+    assert client.requests_made == 0 and "\n" not in str(refused.value)
 
 
 @pytest.mark.parametrize(

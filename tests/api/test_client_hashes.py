@@ -1,12 +1,17 @@
-"""The return-key and INS hash checks against every test vector of reference §5, positive and negative."""
+"""The return-key and INS hash checks against every test vector of reference §5, positive and negative, and a
+table of wrong types for every argument of every public hash check (a message fails, a setting is refused)."""
 
 from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalogsync.api import Client, validate_ins_hash, validate_return_key
+from catalogsync.api import Client, hashes, validate_ins_hash, validate_return_key
 from catalogsync.api.hashes import ins_hash, return_key
 from catalogsync.errors import SettingsError
 
@@ -151,3 +156,60 @@ def test_any_message_is_genuine_or_not_and_never_raises(params: dict[str, object
     """Untrusted input: any text (lone surrogates too), a number or null in any field."""
     assert validate_return_key(params, "tango") in (True, False)  # type: ignore[arg-type]
     assert validate_ins_hash(params, "tango") in (True, False)  # type: ignore[arg-type]
+
+
+# -- arguments of the wrong type --------------------------------------------------------------------------
+
+PASSBACK = passback(*RETURN_VECTORS[0][1:])
+INS = ins(*INS_VECTORS[0][:3], INS_VECTORS[0][4])
+CHECKER = Client("http://127.0.0.1:9/api", "u", "pw", secret="tango")  # makes no request
+CHECKS: dict[str, tuple[Callable[..., bool], dict[str, Any]]] = {
+    "validate_return_key": (validate_return_key, {"params": PASSBACK, "secret": "tango"}),
+    "validate_ins_hash": (validate_ins_hash, {"params": INS, "secret": "tango"}),
+    "Client.validate_return": (CHECKER.validate_return, {"params": PASSBACK}),
+    "Client.validate_ins": (CHECKER.validate_ins, {"params": INS}),
+}
+"""Every public hash check, with arguments that pass."""
+MESSAGES: list[Any] = [None, b"sid=1&key=x", "sid=1&key=x", 1817037, [("sid", "1")], {1, 2}, object()]
+"""What an untrusted message may be instead of a mapping of text: the check fails."""
+WRONG: dict[str, list[Any]] = {
+    "params": MESSAGES,
+    "secret": [123, b"tango", ["tango"], True],
+    "demo": ["no", "Y", 1, None],
+    "vendor_id": [1.5, b"1817037", ["1817037"], True],
+}
+"""Wrong types for every argument; all but the message are the caller's own settings: SettingsError."""
+
+
+def test_every_argument_of_every_hash_check_has_rows() -> None:
+    public = {name for name in vars(hashes) if name.startswith("validate_")}
+    assert public | {"Client.validate_return", "Client.validate_ins"} == set(CHECKS)
+    for check, _ in CHECKS.values():
+        assert set(inspect.signature(check).parameters) <= set(WRONG)
+
+
+@pytest.mark.parametrize(
+    ("name", "argument", "value"),
+    [
+        (name, argument, value)
+        for name, (check, _) in CHECKS.items()
+        for argument in inspect.signature(check).parameters
+        for value in WRONG[argument]
+    ],
+    ids=repr,
+)
+def test_a_wrong_type_fails_the_check_or_is_a_settings_error(name: str, argument: str, value: Any) -> None:
+    check, good = CHECKS[name]
+    assert check(**good) is True
+    if argument == "params":
+        assert check(**{**good, argument: value}) is False
+    else:
+        with pytest.raises(
+            SettingsError, match=f"^{argument if argument != 'secret' else 'the secret word'} "
+        ):
+            check(**{**good, argument: value})
+
+
+@pytest.mark.parametrize("vendor_id", [1817037, "1817037"])
+def test_a_configured_vendor_id_may_be_a_whole_number(vendor_id: str | int) -> None:
+    assert validate_ins_hash({**INS, "vendor_id": "0"}, "tango", vendor_id=vendor_id)

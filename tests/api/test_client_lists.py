@@ -1,4 +1,5 @@
-"""``list_all`` across several pages, concurrently, in page order; empty lists are empty."""
+"""``list_all`` across several pages, concurrently, in page order; empty lists are empty; a page_info
+without a usable count (a table of every member missing or unusable) never gives a short list."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from catalogsync.api import Client
+from catalogsync.api import Client, TransportError
 from catalogsync.api.resources import CatalogResource
+from tests.hostile_server import Answer, Hostile
 
 Params = Callable[[int], dict[str, Any]]
 KINDS: dict[str, tuple[Callable[[Client], CatalogResource], str, Params]] = {
@@ -72,3 +74,72 @@ def test_a_single_worker_reads_the_same_items(
     create_many(empty_client.products, lambda n: {"name": f"P{n}", "price": "1.00"}, 201)
     serial = make_client(empty_sandbox, parallelism=1)
     assert serial.products.list_all() == empty_client.products.list_all()
+
+
+# -- page_info without a usable count ---------------------------------------------------------------------
+
+ITEMS = [{"product_id": str(4_000_000_000 + n), "name": f"P{n}"} for n in range(250)]
+PAGE_INFO: dict[str, Any] = {
+    "cur_page": "1",
+    "first_entry": 1,
+    "first_page": 1,
+    "first_page_url": "https://www.2checkout.com/api/products/list_products?cur_page=1",
+    "last_entry": "100",
+    "last_page": 3,
+    "last_page_url": "https://www.2checkout.com/api/products/list_products?cur_page=3",
+    "next_page": 2,
+    "pagesize": "100",
+    "previous_page": None,
+    "total_entries": "250",
+}
+"""A page_info as the API sends it (reference §2: mixed strings and numbers), for 250 items."""
+MISSING = object()
+UNUSABLE: list[Any] = [MISSING, None, -1, "-1", 0, "0", "", "many", 2.5, "2.5", True, [3], {"n": 3}]
+"""Each way a member can be missing or hold no count."""
+FORMS: dict[str, dict[str, Any]] = {
+    "{}": {},
+    **{f"{member}={value!r}": {member: value} for member in PAGE_INFO for value in UNUSABLE},
+    **{
+        f"last_page={last!r}, total_entries={total!r}": {"last_page": last, "total_entries": total}
+        for last in UNUSABLE
+        for total in UNUSABLE
+    },
+    "only cur_page and pagesize": {
+        member: MISSING for member in PAGE_INFO if member not in ("cur_page", "pagesize")
+    },
+}
+"""page_info with one member, or both counts, replaced (MISSING: left out); ``{}`` is the whole of it."""
+
+
+def page_info(form: dict[str, Any]) -> dict[str, Any]:
+    if not form:
+        return {}
+    info = {**PAGE_INFO, **form}
+    return {member: value for member, value in info.items() if value is not MISSING}
+
+
+def test_every_member_of_page_info_has_unusable_rows() -> None:
+    assert all(f"{member}={value!r}" in FORMS for member in PAGE_INFO for value in UNUSABLE)
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_page_info_without_a_usable_count_never_gives_a_short_list(hostile: Hostile, form: str) -> None:
+    """Full pages come back whatever page_info says: every item is returned, or a clear error."""
+
+    def pages(query: dict[str, str]) -> Answer:
+        number = int(query["cur_page"])
+        page = ITEMS[(number - 1) * 100 : number * 100]
+        if not page:
+            return Answer(
+                {"errors": [{"code": "RECORD_NOT_FOUND", "message": "Unable to find record."}]}, 400
+            )
+        return Answer({"products": page, "page_info": page_info(FORMS[form])})
+
+    hostile.answers["products/list_products"] = pages
+    with Client(hostile.url, "u", "pw", max_retries=0) as client:
+        try:
+            items = client.products.list_all()
+        except TransportError as error:
+            assert str(error).startswith("products/list_products: page_info ")
+        else:
+            assert items == ITEMS
