@@ -262,15 +262,27 @@ class Kind(ABC, Generic[M]):
     def delete_params(self, live: WireObject[M]) -> dict[str, str]:
         return {self.id_param: live.id}
 
+    def excluded(self, model: M) -> dict[str, Any]:
+        """The cleared values of the fields the model's other values exclude (none by default): the account
+        cannot hold both, so a merge clears those of them that the catalog leaves out."""
+        return {}
+
     def merge(self, desired: M, live: M) -> M:
-        """The full intended resource: desired values for declared fields, live values for the rest."""
-        changes = {name: getattr(desired, name) for name in desired.declared()}
-        return live.model_copy(update=changes)
+        """The full intended resource: desired values for declared fields, live values for the rest, except
+        the left-out fields the declared values exclude (:meth:`excluded`)."""
+        declared = desired.declared()
+        merged = live.model_copy(update={name: getattr(desired, name) for name in declared})
+        cleared = {name: value for name, value in self.excluded(merged).items() if name not in declared}
+        return merged.model_copy(update=cleared) if cleared else merged
 
     def matches(self, desired: M, live: M) -> bool:
         """Whether ``live`` already holds every declared value of ``desired``: ``merge(desired, live) ==
         live``, without building the merged copy (a plan asks this of every declared resource)."""
-        return all(getattr(desired, name) == getattr(live, name) for name in desired.declared())
+        declared = desired.declared()
+        if not all(getattr(desired, name) == getattr(live, name) for name in declared):
+            return False
+        excluded = self.excluded(live).items()
+        return all(getattr(live, name) == value for name, value in excluded if name not in declared)
 
 
 def blank(value: Any, render: Callable[[Any], str] = str) -> str:

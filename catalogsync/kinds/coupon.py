@@ -134,6 +134,16 @@ class CouponKind(Kind[Coupon]):
             return []
         return [Reference("product", code) for code in model.products]
 
+    def excluded(self, model: Coupon) -> dict[str, Any]:
+        """Product links on a sale or shipping coupon, an amount on a shipping one, and the second amount or
+        kind of link of the others: the account keeps none of them (reference §3.22, §3.25)."""
+        excluded: dict[str, Any] = {}
+        if model.type != "product" or (model.products and model.all_products):
+            excluded.update(products=[], all_products=False)
+        if model.type == "shipping" or None not in (model.percent_off, model.value_off):
+            excluded.update(percent_off=None, value_off=None)
+        return excluded
+
     def refusal(self, op: str, model: Coupon) -> str | None:
         discounted = model.percent_off is not None or model.value_off is not None
         if op == "update" and discounted and model.minimum_purchase is None:

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from catalogsync.catalog import Catalog
+from catalogsync.catalogfile import rules
 from catalogsync.catalogfile.loader import load
 from catalogsync.kinds import BY_NAME, KINDS, AnyKind, Model, WireObject
 from catalogsync.live import fingerprint
@@ -22,10 +24,11 @@ from tests.catalog.strategies import OPTIONS, coupons, products
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "catalog.yaml"
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LINKED = {"options": ["Colour", "Size", "Ünïcode ☕"], "products": ["TEE", "MUG"]}
 MODELS = {
     "option": OPTIONS,
-    "product": products(["Colour", "Size", "Ünïcode ☕"]),
-    "coupon": coupons(["TEE", "MUG"]),
+    "product": products(LINKED["options"]),
+    "coupon": coupons(LINKED["products"]),
 }
 
 
@@ -54,6 +57,22 @@ def desired_and_live(draw: st.DrawFn) -> tuple[AnyKind, Any, Any]:
 def test_matches_is_merging_changes_nothing(case: tuple[AnyKind, Any, Any]) -> None:
     kind, desired, live = case
     assert kind.matches(desired, live) == (kind.merge(desired, live) == live)
+
+
+def broken(kind: AnyKind, model: Model) -> list[rules.Finding]:
+    """The rules between fields that ``model`` breaks, as a catalog's resource."""
+    return rules.check(Catalog(**{kind.section: {"K": model}}), {**LINKED, kind.section: ["K"]})
+
+
+@SETTINGS
+@given(desired_and_live())
+def test_a_merge_is_a_resource_the_account_can_hold(case: tuple[AnyKind, Any, Any]) -> None:
+    """A merge the plan does not refuse offline is a resource every rule between fields accepts: the left-out
+    fields the declared ones exclude are dropped (a sale coupon's product links, a shipping one's amount)."""
+    kind, desired, live = case
+    merged = kind.merge(desired, live)
+    assume(not broken(kind, desired) and kind.refusal("update", merged) is None)
+    assert not broken(kind, merged)
 
 
 @SETTINGS
