@@ -19,6 +19,8 @@ from catalogsync.shown import shown
 Op = Literal["create", "update", "delete", "rename", "adopt"]
 MOVES = ("rename", "adopt")
 """Operations that give a live resource a new key in place (an update that also sets the key)."""
+LINKED = "not deleted: still linked from "
+"""Why a delete is kept, followed by what still links to the resource."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _unblocked(changes: list[Change], live: LiveState) -> tuple[list[Change], li
         blocked.update((ref, holders[ref]) for ref in newly)
     kept = [c for c in changes if c.op != "delete" or c.ref not in blocked]
     unmanaged = [
-        Unmanaged(c.kind, c.key, "not deleted: still linked from " + ", ".join(sorted(blocked[c.ref])))
+        Unmanaged(c.kind, c.key, LINKED + ", ".join(sorted(blocked[c.ref])))
         for c in changes
         if c.op == "delete" and c.ref in blocked
     ]
@@ -138,7 +140,7 @@ def _holders(changes: list[Change], live: LiveState) -> dict[str, list[str]]:
                 continue
             after = change.after if change else None
             for ref in kind.references(kind.model.live(after)) if after else links(kind, obj):
-                holders.setdefault(f"{ref.kind}:{ref.key}", []).append(f"{kind.name} {key}")
+                holders.setdefault(f"{ref.kind}:{ref.key}", []).append(f"{kind.name} {shown(key)}")
     for stray in live.strays:  # resources without a usable key stay, and so does what they link to
         for link in stray.links:
             holders.setdefault(link, []).append(f"{stray.kind} id {stray.id}")

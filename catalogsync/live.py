@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from catalogsync.catalog import Catalog
 from catalogsync.kinds import KINDS, AnyKind, Reference, WireObject
+from catalogsync.shown import Mark, as_is
 
 
 class NotRead(RuntimeError):
@@ -81,12 +82,16 @@ class Stray:
     """The resource as read, under its shared key or ``""``: what adopting it by id starts from."""
 
     def __str__(self) -> str:
+        return self.described()
+
+    def described(self, mark: Mark = as_is) -> str:
+        """``product id 4635212999 'Draft': has no key (adopt it by id)``; ``mark`` sets apart its name."""
         why = (
             f"shares its key with another live resource ({settle_shared(self.kind)})"
             if self.reason == "duplicate"
             else "has no key (adopt it by id)"
         )
-        return f"{self.kind} id {self.id} {self.label or 'without a name'!r}: {why}"
+        return f"{self.kind} id {self.id} {mark(repr(self.label or 'without a name'))}: {why}"
 
 
 @dataclass(frozen=True)

@@ -5,23 +5,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from catalogsync.diff import MOVES, Change
+from catalogsync.diff import LINKED, MOVES, Change
 from catalogsync.plan import FORMAT_VERSION, Plan
-from catalogsync.shown import counted, quoted, shown
+from catalogsync.risk import risk
+from catalogsync.shown import Mark, as_is, counted, shown, shown_value
 
 MARKDOWN_LIMIT = 60_000
 EXAMPLES = 3
 """Examples shown per group of a summary (resources left alone, changes of an unattended apply)."""
 MARKDOWN_SAMPLE = 50
 """Resources left alone listed in the collapsed sample of a Markdown plan."""
-AMOUNT = re.compile(r"^\d+\.\d\d$")
-"""Amounts travel as strings with two decimals; they are shown as numbers."""
 BACKTICKS = re.compile(r"`+")
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!|~@#])")
-"""What Markdown (GitHub's too) reads as syntax in text: escaped with a backslash in what a key may reach."""
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "rename": "~", "adopt": "~"}
 DIFF_MARKS = {"create": "+", "update": "!", "delete": "-", "rename": "!", "adopt": "!"}
 """Markdown ``diff`` blocks highlight ``+``, ``-`` and ``!`` lines (``~`` would show plain)."""
@@ -64,67 +60,32 @@ def summary(plan: Plan) -> str:
     return f"Plan: {counts}."
 
 
-def risk(change: Change) -> str | None:
-    """Why a reviewer should look twice at this change, if at all."""
-    if change.op == "delete":
-        return f"deletes {change.kind} {shown(change.key)}"
-    if change.op not in ("update", *MOVES):
-        return None
-    paths = {f.path: f for f in change.fields}
-    if "price" in paths:
-        price = paths["price"]
-        return f"changes the price of {shown(change.key)}: {_value(price.old)} -> {_value(price.new)}"
-    widened = paths.get("all_products")
-    if widened and widened.new is True:
-        return f"coupon {shown(change.key)} now applies to all products"
-    for name in ("percent_off", "value_off"):
-        found = paths.get(name)
-        if found and _number(found.new) > _number(found.old):
-            raised = f"{name} {_value(found.old)} -> {_value(found.new)}"
-            return f"coupon {shown(change.key)} raises its discount ({raised})"
-    return None
-
-
-def _number(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value)) if value is not None else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
-
-
 def _detail_lines(change: Change) -> tuple[str, ...]:
     if change.op in ("update", *MOVES):
-        return tuple(f"{f.path}: {_value(f.old)} -> {_value(f.new)}" for f in change.fields)
+        return tuple(f"{f.path}: {shown_value(f.old)} -> {shown_value(f.new)}" for f in change.fields)
     if change.op == "create":
-        return tuple(f"{name}: {_value(value)}" for name, value in (change.after or {}).items())
+        return tuple(f"{name}: {shown_value(value)}" for name, value in (change.after or {}).items())
     return ()
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and not AMOUNT.match(value):
-        return quoted(value)
-    return str(value)
-
-
-def _others(plan: Plan) -> list[str]:
-    lines = [f"{u.kind} {shown(u.key)}: {u.reason}" for u in plan.unmanaged]
-    lines += [f"{stray}; left alone (docs/catalog.md, 'Adopting resources')" for stray in plan.strays]
+def _others(plan: Plan, mark: Mark = as_is) -> list[str]:
+    """What a plan leaves alone, one line each; ``mark`` sets apart keys and names."""
+    lines = [f"{u.kind} {mark(shown(u.key))}: {_reason(u.reason, mark)}" for u in plan.unmanaged]
+    lines += [f"{s.described(mark)}; left alone (docs/catalog.md, 'Adopting resources')" for s in plan.strays]
     return lines
+
+
+def _reason(reason: str, mark: Mark) -> str:
+    """Why a resource is left alone, with the resources still linking to it (if that is why) marked."""
+    holders = reason.removeprefix(LINKED)
+    return reason if holders == reason else LINKED + mark(holders)
 
 
 def left_alone_groups(plan: Plan) -> dict[tuple[str, str], list[str]]:
     """What a plan leaves alone, by (kind, reason): keys, or ids of resources without a usable key."""
     groups: dict[tuple[str, str], list[str]] = {}
     for item in plan.unmanaged:
-        reason = "kept: still linked" if item.reason.startswith("not deleted") else item.reason
+        reason = "kept: still linked" if item.reason.startswith(LINKED) else item.reason
         groups.setdefault((item.kind, reason), []).append(shown(item.key))
     for stray in plan.strays:
         reason = "sharing a key with another" if stray.reason == "duplicate" else "without a key"
@@ -205,10 +166,10 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
             counts = [sum(1 for r in all_rows if r.kind == kind and r.op == op) for op in ops]
             head.append(f"| {kind} | " + " | ".join(map(str, counts)) + " |")
         head.append("")
-    risky = [r.risk for r in all_rows if r.risk]
+    risky = [text for text in (risk(c, code) for c in plan.changes) if text]
     if risky:
         head += [f"**:warning: {len(risky)} change(s) to review closely**", ""]
-        head += [f"- {_md(text)}" for text in risky] + [""]
+        head += [f"- {text}" for text in risky] + [""]
     body: list[str] = []
     fence = _fence(all_rows)
     for kind in dict.fromkeys(r.kind for r in all_rows):
@@ -219,7 +180,7 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
             body.append(f"{mark} {row.headline}")
             body.extend(f"{mark}     {line}" for line in row.lines)
         body += [fence, "", "</details>", ""]
-    others = _others(plan)
+    others = _others(plan, code)
     if others:
         tally = [
             counted(len(names), kind, reason) for (kind, reason), names in left_alone_groups(plan).items()
@@ -228,7 +189,7 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
         sample = others[:MARKDOWN_SAMPLE]
         more = f", the first {len(sample)}" if len(sample) < len(others) else ""
         body += [f"<details><summary>Left alone: {len(others):,}{more}</summary>", ""]
-        body += [f"- {_md(line)}" for line in sample]
+        body += [f"- {line}" for line in sample]
         if len(sample) < len(others):
             body.append(f"- and {len(others) - len(sample):,} more (all of them in the JSON plan)")
         body += ["", "</details>", ""]
@@ -241,10 +202,13 @@ def _fence(all_rows: list[Row]) -> str:
     return "`" * max(3, 1 + max(runs, default=0))
 
 
-def _md(text: str) -> str:
-    """Text outside code as text: no link, image, emphasis, mention, entity, HTML or table cell of its own."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def code(text: str) -> str:
+    """``text`` as a Markdown code span, shown as written: GitHub makes no link, image, mention, emoji or HTML
+    of what is in code. Its fence is longer than any run of backticks in it; a space pads what begins or ends
+    with a backtick or a space (CommonMark takes one off each side)."""
+    fence = "`" * (1 + max(map(len, BACKTICKS.findall(text)), default=0))
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _cut(head: str, body: str, limit: int, artifact: str, fence: str) -> str:
@@ -263,7 +227,7 @@ def _cut(head: str, body: str, limit: int, artifact: str, fence: str) -> str:
 
 def _closed(head: str, lines: list[str], fence: str) -> str:
     """Head and body lines with any open code fence and details section closed (the body's own lines: no
-    key can open or close either, a fence being longer than any backticks of a key and keys escaped)."""
+    key can open or close either, a fence being longer than any backticks of a key and keys in code spans)."""
     text = "\n".join([head, *lines])
     if sum(line == f"{fence}diff" for line in lines) > sum(line == fence for line in lines):
         text += f"\n{fence}"

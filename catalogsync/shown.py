@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -19,6 +21,16 @@ apart).
 """
 VALUE_LENGTH = 40
 """Longest text of a value a message quotes whole."""
+AMOUNT = re.compile(r"^\d+\.\d\d$")
+"""Amounts travel as strings with two decimals; they are shown as numbers."""
+
+Mark = Callable[[str], str]
+"""How a rendering sets apart the text of a catalog or an account in its own (a Markdown code span)."""
+
+
+def as_is(text: str) -> str:
+    """The :data:`Mark` of plain text: none."""
+    return text
 
 
 def shown(key: str) -> str:
@@ -71,3 +83,18 @@ def shown_ref(ref: str) -> str:
 def counted(count: int, kind: str, what: str = "") -> str:
     """``1 product``, ``2,100 products not in the catalog``."""
     return f"{count:,} {kind}{'' if count == 1 else 's'}" + (f" {what}" if what else "")
+
+
+def shown_value(value: Any) -> str:
+    """A field's JSON value as a plan shows it: amounts as numbers, text quoted, lists and objects inline."""
+    if isinstance(value, list):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and not AMOUNT.match(value):
+        return quoted(value)
+    return str(value)

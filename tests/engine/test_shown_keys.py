@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from catalogsync.catalogfile.loader import loads
 from catalogsync.errors import CatalogError, PlanError
@@ -23,6 +22,7 @@ from catalogsync.report import format_report
 from catalogsync.saved import stale_reasons
 from catalogsync.shown import shown
 from tests.engine.helpers import catalog, live
+from tests.github_markdown import links_or_html, shape
 
 TEE = {"name": "Tee", "price": "19.99"}
 
@@ -138,36 +138,47 @@ def plans_for_name(name: str):
     ]
 
 
-def markdown_shape(text: str) -> list[tuple[str, str]]:
-    """What a CommonMark reader makes of a Markdown plan: its blocks and inline tokens, without the text."""
-    shape = []
-    for token in MarkdownIt("commonmark").enable("table").parse(text):
-        shape.append((token.type, token.tag))
-        shape += [(child.type, child.tag) for child in token.children or () if child.type != "text"]
-    return shape
+def left_alone_for(text: str):
+    """A plan with ``text`` everywhere else a Markdown plan shows it: a coupon keyed ``text`` that now also
+    applies to product ``text`` and still links a product it keeps, an option left alone, a stray named so."""
+    coupon = {"type": "product", "percent_off": 5, "minimum_purchase": "0.00", "expires": "2030-01-01"}
+    current = catalog(
+        options={text: {"values": [{"name": "S", "surcharge": 0}]}},
+        products={text: TEE, "GONE": TEE},
+        coupons={text: {**coupon, "products": ["GONE"]}},
+    )
+    desired = catalog(
+        settings={"prune": {"products": True}},
+        products={text: TEE},
+        coupons={text: {**coupon, "products": ["GONE", text]}},
+    )
+    strays = (Stray("product", "4635212999", text, "no key"),)
+    return make_plan(desired, live(current, strays=strays), catalog_sha256="x", catalog_path="c.yaml")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.text(min_size=1, max_size=12)
-    | st.sampled_from(["![x](https://e.x/p.png)", "[a](b)", "```", "@u", "&amp;", "<b>", "a|b", "*a*"])
-)
-def test_a_key_never_changes_what_a_markdown_plan_is_made_of(key):
-    """No link, image, emphasis, HTML, entity or fence of a key's own, in the full comment or a cut one (a
-    cut plan still ends with its note, outside any code block or details section)."""
-    for plain, plan in zip(plans_for("K"), plans_for(key), strict=True):
-        full = render_markdown(plan)
-        assert markdown_shape(full) == markdown_shape(render_markdown(plain)), full
-        cut = render_markdown(plan, limit=len(full) - 1)
-        assert cut.rstrip().endswith("._") and markdown_shape(cut)[-len(NOTE) :] == NOTE, cut
-        assert {"link_open", "image", "html_inline"}.isdisjoint(t for t, _ in markdown_shape(cut)), cut
-
-
-NOTE = [
-    ("paragraph_open", "p"),
-    ("inline", ""),
-    ("em_open", "em"),
-    ("em_close", "em"),
-    ("paragraph_close", "p"),
+HOSTILE = [
+    *("https://evil.example/login", "http://e", "www.evil.example", "user@evil.example", "@octocat", "#1"),
+    *("[c](http://e)", "![x](https://e.x/p.png)", "<https://e.x>", "<b>", "<!-- x -->", "</details>"),
+    *("```", "`", "``a``", " `x` ", "&amp;", "&#64;", "a|b", "*a*", "_a_", ":warning:", "\\", "- [ ] a"),
 ]
+"""Keys and names that GitHub would make a link, an image, a mention, HTML or markup of."""
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=12) | st.sampled_from(HOSTILE))
+def test_a_key_never_changes_what_a_markdown_plan_is_made_of(key):
+    """As GitHub renders it (cmark-gfm, autolinks on), a key or a name is code wherever it appears: the
+    comment has the tags and the text outside code it has for a plain key, so no link, image, mention or
+    HTML of its own; a cut comment has none either, and still ends with its note outside any code block."""
+    plain_plans, plans = ([*plans_for(k), left_alone_for(k)] for k in ("K", key))
+    for plain, plan in zip(plain_plans, plans, strict=True):
+        full = render_markdown(plan)
+        assert shape(full) == shape(render_markdown(plain)), full
+        cut = render_markdown(plan, limit=len(full) - 1)
+        tags = [(what, attrs) for what, attrs in shape(cut) if what != "text"]
+        assert cut.rstrip().endswith("._") and tags[-len(NOTE) :] == NOTE, cut
+        assert not links_or_html(cut), cut
+
+
+NOTE = [("p", "[]"), ("em", "[]"), ("/em", ""), ("/p", "")]
 """The cut note, _in emphasis_, as the last paragraph: not swallowed by a code block left open."""
