@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from catalogsync.catalog import Adopt, Catalog
-from catalogsync.catalogfile.rules import key_too_long
-from catalogsync.kinds import BY_NAME, KINDS
+from catalogsync.catalogfile.rules import fields_of, key_too_long
+from catalogsync.kinds import BY_NAME, KINDS, AnyKind, Reference
 from catalogsync.live import ADOPTABLE, LiveState, Stray, settle_shared
 from catalogsync.moves import Move, rekeyed
 from catalogsync.shown import KEY_LENGTH, cut, shown
@@ -121,7 +121,7 @@ def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
         kept[kind.section] = {}
         for key, model in catalog.section(kind.section).items():
             missing = [r for r in kind.references(model) if r.key not in kept[BY_NAME[r.kind].section]]
-            refused = key_too_long(kind, key) or _refused(model)
+            refused = key_too_long(kind, key) or _refused(kind, key, model)
             if not refused and not missing:
                 kept[kind.section][key] = model
                 continue
@@ -129,15 +129,26 @@ def exportable(catalog: Catalog) -> tuple[Catalog, list[str]]:
             if refused:
                 notes.append(f"  {named}: cannot be declared as it is ({refused})")
             else:
-                links = ", ".join(f"{r.kind} {shown(cut(r.key, KEY_LENGTH))}" for r in missing)
-                notes.append(f"  {named}: links to {links}, which is not exported; adopt that first")
+                notes.append(f"  {named}: links to {_unexported(missing, catalog)}")
     return catalog.model_copy(update=kept), notes
 
 
-def _refused(model: Any) -> str | None:
-    """Why the catalog's rules refuse a live resource as it is, or None."""
+def _refused(kind: AnyKind, key: str, model: Any) -> str | None:
+    """Why the catalog's rules refuse a live resource as it is (its model's, and those between its fields),
+    or None."""
     try:
         type(model).model_validate(model.model_dump())
     except ValidationError as error:
         return "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
-    return None
+    return "; ".join(finding.message for finding in fields_of(kind, key, model)) or None
+
+
+def _unexported(missing: list[Reference], catalog: Catalog) -> str:
+    """The resources a kept one would link to, and why each is not there: its own line says so, or it is
+    one of several that share a key (what to do about those depends on the kind)."""
+    parts = []
+    for ref in missing:
+        known = ref.key in catalog.section(BY_NAME[ref.kind].section)
+        why = "not exported (its line says why)" if known else f"shared by several: {settle_shared(ref.kind)}"
+        parts.append(f"{ref.kind} {shown(cut(ref.key, KEY_LENGTH))}, {why}")
+    return "; ".join(parts)

@@ -10,7 +10,7 @@ from typing import Any
 from catalogsync.diff import LINKED, MOVES, Change
 from catalogsync.plan import FORMAT_VERSION, Plan
 from catalogsync.risk import risk
-from catalogsync.shown import Mark, as_is, counted, shown, shown_value
+from catalogsync.shown import KEY_LENGTH, Mark, as_is, counted, cut, named, shown, shown_value
 
 MARKDOWN_LIMIT = 60_000
 EXAMPLES = 3
@@ -82,16 +82,16 @@ def _reason(reason: str, mark: Mark) -> str:
 
 
 def left_alone_groups(plan: Plan) -> dict[tuple[str, str], list[str]]:
-    """What a plan leaves alone, by (kind, reason): keys, or ids of resources without a usable key."""
+    """What a plan leaves alone, by (kind, reason): keys, or ids of resources without a usable key (a key or
+    name over :data:`KEY_LENGTH` characters cut to it: the summary names a few, the full list all of them)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for item in plan.unmanaged:
         reason = "kept: still linked" if item.reason.startswith(LINKED) else item.reason
-        groups.setdefault((item.kind, reason), []).append(shown(item.key))
+        groups.setdefault((item.kind, reason), []).append(shown(cut(item.key, KEY_LENGTH)))
     for stray in plan.strays:
         reason = "sharing a key with another" if stray.reason == "duplicate" else "without a key"
-        groups.setdefault((stray.kind, reason), []).append(
-            f"id {stray.id} {stray.label or 'without a name'!r}"
-        )
+        label = named(stray.label) if stray.label else "'without a name'"
+        groups.setdefault((stray.kind, reason), []).append(f"id {stray.id} {label}")
     return groups
 
 

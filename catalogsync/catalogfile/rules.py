@@ -7,8 +7,9 @@ live resources is their point), so they are never checked against the declared k
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from catalogsync.catalog import Catalog
@@ -39,9 +40,20 @@ def check(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> list[Finding
         *_references(catalog, keys),
         *_previous_keys(catalog, keys),
         *_adoptions(catalog, keys),
-        *(f for key, product in catalog.products.items() for f in _product(key, product)),
-        *(f for key, coupon in catalog.coupons.items() for f in _coupon(key, coupon)),
+        *(
+            f
+            for kind in KINDS
+            for key, m in catalog.section(kind.section).items()
+            for f in fields_of(kind, key, m)
+        ),
     ]
+
+
+def fields_of(kind: AnyKind, key: str, model: Any) -> Iterator[Finding]:
+    """The rules between the fields of one resource (a tangible product's weight and handling, a coupon's
+    type and what it takes) that ``model`` breaks."""
+    rule = FIELD_RULES.get(kind.section)
+    return rule(key, model) if rule else iter(())
 
 
 def _empty_keys(catalog: Catalog, keys: Mapping[str, Collection[str]]) -> Iterator[Finding]:
@@ -169,3 +181,6 @@ def _coupon(key: str, coupon: Coupon) -> Iterator[Finding]:
         )
     elif not coupon.products and not coupon.all_products:
         yield Finding(path, "a product coupon needs products (a non-empty list) or all_products: true")
+
+
+FIELD_RULES: dict[str, Callable[[str, Any], Iterator[Finding]]] = {"products": _product, "coupons": _coupon}

@@ -97,3 +97,19 @@ def test_markdown_is_cut_with_a_pointer_to_the_artifact():
 def test_empty_plan_says_so():
     plan = make_plan(catalog(), live(), catalog_sha256="", catalog_path="c.yaml")
     assert render(plan, "text").strip() == "No changes. The account matches the catalog."
+
+
+def test_the_left_alone_summary_cuts_long_keys_and_names_the_full_list_keeps_them() -> None:
+    """The summary names a few by their first 57 characters; ``--show-unmanaged`` names all of them whole."""
+    option, label = "O" * 5000, "N" * 3000
+    current = live(
+        catalog(options={option: {"values": [{"name": "V", "surcharge": "0.00"}]}}),
+        strays=(Stray("product", "4635212999", label, "no key"),),
+    )
+    plan = make_plan(catalog(), current, catalog_sha256="", catalog_path="c.yaml")
+    summary = render(plan, "text")
+    assert option not in summary and label not in summary
+    assert f"{'O' * 57}..." in summary and f"'{'N' * 57}...'" in summary
+    assert max(len(line) for line in summary.splitlines()) < 200
+    full = render(plan, "text", show_unmanaged=True)
+    assert option in full
