@@ -7,8 +7,6 @@ import difflib
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
-from catalogsync.shown import VALUE_LENGTH, named
-
 if TYPE_CHECKING:  # pydantic is imported by the models, not by the command line's did-you-mean
     from pydantic import BaseModel
     from pydantic_core import ErrorDetails
@@ -61,6 +59,8 @@ def show(value: Any) -> str:
     if isinstance(value, dict | list):
         return "a mapping" if isinstance(value, dict) else "a list"
     if isinstance(value, str):
+        from catalogsync.shown import VALUE_LENGTH, named  # not for the command line's did-you-mean
+
         return named(value, VALUE_LENGTH)
     if isinstance(value, dt.date):
         return value.isoformat()
