@@ -114,7 +114,7 @@ class Form:
     def field(self, name: str, parse: Parser = text) -> Any:
         """UNSET (not sent or invalid), None (sent empty) or the parsed value."""
         raw = self.params.first(name)
-        if raw is None or not self._well_formed(name):
+        if raw is None or not self._well_formed(name) or not self._single(name):
             return UNSET
         if raw == "":
             return None
@@ -155,6 +155,16 @@ class Form:
             return True
         self.invalid(
             name, f"Invalid value for parameter: {name} (indexes must be 0 to n-1, each once, alone)"
+        )
+        return False
+
+    def _single(self, name: str) -> bool:
+        """False, after recording it invalid, for a one-value parameter sent more than once with different
+        values: which one the vendor took is unknown (§8's stricter reading)."""
+        if len(set(self.params.all(name))) <= 1:
+            return True
+        self.invalid(
+            name, f"Invalid value for parameter: {name} (sent more than once, with different values)"
         )
         return False
 

@@ -15,6 +15,8 @@ import requests
 
 import catalogsync.sandbox as sandbox_package
 from catalogsync.sandbox import Sandbox
+from catalogsync.sandbox.app import METHODS
+from catalogsync.sandbox.forms import Form
 from catalogsync.sandbox.handler import MAX_BODY
 from catalogsync.sandbox.params import Params
 from tests.sandbox.sandbox_support import Api
@@ -457,3 +459,41 @@ def test_a_length_with_whitespace_or_repeated_frames_the_body(sandbox: Sandbox, 
             response.begin()
             assert (response.status, response.getheader("Connection")) == (200, None), response.read()
             assert json.loads(response.read())["response_message"] == "company info retrieved"
+
+
+def one_value_parameters() -> set[str]:
+    """The parameters a handler reads as one value, with ``Form.field`` or ``Form.required``."""
+    return {
+        node.args[0].value
+        for path in Path(sandbox_package.__file__).parent.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("field", "required")
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+def test_a_one_value_parameter_sent_twice_with_other_values_is_invalid_in_every_method(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which of two values the vendor took is unknown (the sandbox took the first, PHP takes the last): each
+    method refuses every one-value parameter it reads (seen by recording the sandbox's reads) sent so."""
+    read: list[str] = []
+    field = Form.field
+    monkeypatch.setattr(
+        Form, "field", lambda self, name, *a, **k: read.append(name) or field(self, name, *a, **k)
+    )
+    names, checked = one_value_parameters(), set()
+    for method in sorted(METHODS):
+        for name in sorted(names):
+            read.clear()
+            api.session.post(f"{api.url}/{method}", data=[(name, "a")], timeout=10)
+            if name not in read:
+                continue
+            twice = api.session.post(f"{api.url}/{method}", data=[(name, "a"), (name, "b")], timeout=10)
+            errors = [(e["code"], e.get("parameter")) for e in twice.json().get("errors", [])]
+            assert ("PARAMETER_INVALID", name) in errors, (method, name, twice.text)
+            checked.add(name)
+    assert checked == names  # every one-value parameter is read by some method, and was checked there
