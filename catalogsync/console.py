@@ -6,8 +6,9 @@ import errno
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from catalogsync.errors import CatalogsyncError, OutputClosed, OutputError
 
@@ -69,35 +70,37 @@ class Terminated(KeyboardInterrupt):
 def sigterm_interrupts() -> Iterator[None]:
     """SIGTERM raises :class:`Terminated` in the main thread while the block runs, as Ctrl-C raises
     KeyboardInterrupt, so that a command stopped before it writes says so instead of dying silently."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
     def handle(signum: int, frame: object) -> None:
         raise Terminated
 
-    previous = signal.signal(signal.SIGTERM, handle)
-    try:
+    with _handled((signal.SIGTERM,), handle):
         yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
 def stop_on_signals() -> Iterator[threading.Event]:
     """Ctrl-C or SIGTERM: start no new call, let calls in flight finish, then report."""
     stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
 
     def handle(signum: int, frame: object) -> None:
         stop.set()
         print("\nStopping: waiting for the calls in flight, then reporting.", file=sys.stderr)
 
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with _handled((signal.SIGINT, signal.SIGTERM), handle):
         yield stop
+
+
+@contextmanager
+def _handled(signals: tuple[signal.Signals, ...], handle: Callable[[int, Any], None]) -> Iterator[None]:
+    """``handle`` for ``signals`` while the block runs, the previous handlers after; nothing outside the main
+    thread, where Python cannot set one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handle) for sig in signals}
+    try:
+        yield
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)

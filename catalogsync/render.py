@@ -198,17 +198,22 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
 
 def _fence(all_rows: list[Row]) -> str:
     """A code fence longer than any run of backticks in the changes, so that no key or value can close it."""
-    runs = (len(run) for r in all_rows for line in (r.headline, *r.lines) for run in BACKTICKS.findall(line))
-    return "`" * max(3, 1 + max(runs, default=0))
+    longest = max((_backticks(line) for r in all_rows for line in (r.headline, *r.lines)), default=0)
+    return "`" * max(3, 1 + longest)
 
 
 def code(text: str) -> str:
     """``text`` as a Markdown code span, shown as written: GitHub makes no link, image, mention, emoji or HTML
     of what is in code. Its fence is longer than any run of backticks in it; a space pads what begins or ends
     with a backtick or a space (CommonMark takes one off each side)."""
-    fence = "`" * (1 + max(map(len, BACKTICKS.findall(text)), default=0))
+    fence = "`" * (1 + _backticks(text))
     pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _backticks(text: str) -> int:
+    """The longest run of backticks in ``text``: a fence or code span must be longer to hold it."""
+    return max(map(len, BACKTICKS.findall(text)), default=0)
 
 
 def _cut(head: str, body: str, limit: int, artifact: str, fence: str) -> str:

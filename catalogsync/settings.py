@@ -138,7 +138,7 @@ def account_address(args: argparse.Namespace) -> str:
 def account_flags(args: argparse.Namespace) -> list[str]:
     """The flags that name the account the command ran against, as given (never a credential): what another
     command needs to reach the same account."""
-    if args.sandbox_db or args.sandbox:  # the embedded sandbox: its database and dialect
+    if sandbox_path(args) is not None:  # the embedded sandbox: its database as given, and its dialect
         flags = ["--sandbox-db", args.sandbox_db] if args.sandbox_db else ["--sandbox"]
         if args.sandbox_dialect != "lenient":
             flags += ["--sandbox-dialect", args.sandbox_dialect]
