@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
     Signals are only handled on the main thread; called on another thread, it serves until the process ends.
     """
-    from catalogsync.sandbox.server import Sandbox
+    from catalogsync.sandbox.server import Sandbox, authority
     from catalogsync.sandbox.state import check_database
 
     try:
@@ -148,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             sandbox.start()
         except OSError as error:
-            raise CatalogsyncError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+            where = authority(args.host, args.port)
+            raise CatalogsyncError(f"cannot listen on {where}: {error.strerror}") from None
         try:
             sys.stdout.write(_banner(sandbox, args.username, args.password) + "\n")
             sys.stdout.flush()

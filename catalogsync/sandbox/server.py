@@ -33,6 +33,7 @@ class _Server(ThreadingHTTPServer):
     """Many clients connect at once (tests, benchmarks); the default backlog of 5 drops some."""
 
     def __init__(self, address: tuple[str, int], handler: type[Handler]) -> None:
+        self.address_family = _family(address[0])
         self.connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, handler)
@@ -62,6 +63,20 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away is normal; anything else is logged, never printed."""
         log.debug("connection from %s ended with an error", client_address, exc_info=True)
+
+
+def _family(host: str) -> socket.AddressFamily:
+    """The address family of the host to listen on: IPv6 for ``::1`` or a name that only has an IPv6 address,
+    else IPv4 (a name that does not resolve fails when binding, naming why)."""
+    try:
+        return socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][0]
+    except (OSError, UnicodeError):
+        return socket.AF_INET
+
+
+def authority(host: str, port: int) -> str:
+    """``host:port`` as a URL writes it: an IPv6 address in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class Sandbox:
@@ -162,7 +177,7 @@ class Sandbox:
     @property
     def url(self) -> str:
         """Base URL of the API; the client appends ``/<group>/<method>``."""
-        return f"http://{self.host}:{self._port}/api"
+        return f"http://{authority(self.host, self._port)}/api"
 
     @property
     def dialect(self) -> str:

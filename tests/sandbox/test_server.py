@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -12,10 +13,33 @@ from pathlib import Path
 import pytest
 import requests
 
+from catalogsync.api import Client
 from catalogsync.sandbox import Sandbox
 from tests.sandbox.sandbox_support import Api
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+LOOPBACK_HOSTS = [
+    pytest.param("127.0.0.1", "127.0.0.1", id="ipv4"),
+    pytest.param("localhost", "localhost", id="name"),
+    pytest.param(
+        "::1",
+        "[::1]",
+        id="ipv6",
+        marks=pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback"),
+    ),
+]
+"""Every way of naming the loopback the client accepts for plain http (``checks._is_loopback``)."""
 
 
 def count_products(api: Api) -> int:
@@ -174,6 +198,29 @@ def test_cli_shows_the_default_password_and_takes_fault_flags() -> None:
     finally:
         code, _, err = stop(process)
     assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(("host", "written"), LOOPBACK_HOSTS)
+def test_the_sandbox_listens_on_every_loopback_the_client_accepts(host: str, written: str) -> None:
+    with Sandbox(host=host, seed="empty") as sb:
+        assert sb.url == f"http://{written}:{sb.port}/api"
+        with Client(sb.url, "sandbox", "sandbox") as client:
+            assert client.vendor_id
+
+
+@pytest.mark.parametrize(("host", "written"), LOOPBACK_HOSTS)
+def test_cli_serves_on_every_loopback_and_names_a_busy_one_as_urls_write_it(host: str, written: str) -> None:
+    process, banner = serve("--host", host)
+    try:
+        url = banner.split()[2]
+        assert url.startswith(f"http://{written}:")
+        port = url.split(":")[-1].split("/")[0]
+        busy, second = serve("--host", host, "--port", port)
+        _, err = busy.communicate(timeout=30)
+        assert (busy.returncode, second) == (1, "")
+        assert err.startswith(f"Error: cannot listen on {written}:{port}: ") and err.count("\n") == 1, err
+    finally:
+        stop(process)
 
 
 def test_cli_stops_cleanly_on_ctrl_c() -> None:
