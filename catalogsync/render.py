@@ -17,6 +17,8 @@ EXAMPLES = 3
 """Examples shown per group of a summary (resources left alone, changes of an unattended apply)."""
 MARKDOWN_SAMPLE = 50
 """Resources left alone listed in the collapsed sample of a Markdown plan."""
+RISKS_SHOWN = 20
+"""Risky changes named in a plan's summary; the others are counted there (all are in the changes below)."""
 BACKTICKS = re.compile(r"`+")
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "rename": "~", "adopt": "~"}
 DIFF_MARKS = {"create": "+", "update": "!", "delete": "-", "rename": "!", "adopt": "!"}
@@ -149,9 +151,13 @@ def _brief_changes(plan: Plan, paint: Any) -> list[str]:
     ]
     risky = [text for text in (r.risk for r in rows(plan)) if text]
     if risky:
-        lines += ["", f"To review closely ({len(risky):,}):", *(f"    {text}" for text in risky[:20])]
-        if len(risky) > 20:
-            lines.append(f"    and {len(risky) - 20:,} more (catalogsync plan shows them all)")
+        lines += [
+            "",
+            f"To review closely ({len(risky):,}):",
+            *(f"    {text}" for text in risky[:RISKS_SHOWN]),
+        ]
+        if len(risky) > RISKS_SHOWN:
+            lines.append(f"    and {len(risky) - RISKS_SHOWN:,} more (catalogsync plan shows them all)")
     return lines
 
 
@@ -164,17 +170,17 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
         head += ["| kind | " + " | ".join(ops) + " |", "| --- |" + " ---: |" * len(ops)]
         for kind in dict.fromkeys(r.kind for r in all_rows):
             counts = [sum(1 for r in all_rows if r.kind == kind and r.op == op) for op in ops]
-            head.append(f"| {kind} | " + " | ".join(map(str, counts)) + " |")
+            head.append(f"| {kind} | " + " | ".join(f"{count:,}" for count in counts) + " |")
         head.append("")
     risky = [text for text in (risk(c, code) for c in plan.changes) if text]
     if risky:
-        head += [f"**:warning: {len(risky)} change(s) to review closely**", ""]
-        head += [f"- {text}" for text in risky] + [""]
+        head += [f"**:warning: {len(risky):,} change(s) to review closely**", ""]
+        head += [*_risks(risky, budget=limit // 2, artifact=artifact), ""]
     body: list[str] = []
     fence = _fence(all_rows)
     for kind in dict.fromkeys(r.kind for r in all_rows):
         kind_rows = [r for r in all_rows if r.kind == kind]
-        body += [f"<details><summary>{kind}: {len(kind_rows)} change(s)</summary>", "", f"{fence}diff"]
+        body += [f"<details><summary>{kind}: {len(kind_rows):,} change(s)</summary>", "", f"{fence}diff"]
         for row in kind_rows:
             mark = DIFF_MARKS[row.op]
             body.append(f"{mark} {row.headline}")
@@ -194,6 +200,20 @@ def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT, artifact: str = 
             body.append(f"- and {len(others) - len(sample):,} more (all of them in the JSON plan)")
         body += ["", "</details>", ""]
     return _cut("\n".join(head), "\n".join(body), limit, artifact, fence)
+
+
+def _risks(risky: list[str], *, budget: int, artifact: str) -> list[str]:
+    """The first :data:`RISKS_SHOWN` risky changes as list items, fewer if they would pass ``budget``
+    characters (keys may be thousands long), then how many more there are: the summary of a comment must
+    leave room for the changes themselves, and GitHub refuses a comment over 65,536 characters."""
+    shown_items: list[str] = []
+    for text in risky[:RISKS_SHOWN]:
+        budget -= len(text) + 3
+        if budget < 0:
+            break
+        shown_items.append(f"- {text}")
+    more = len(risky) - len(shown_items)
+    return shown_items + ([f"- and {more:,} more (the full plan is in {artifact})"] if more else [])
 
 
 def _fence(all_rows: list[Row]) -> str:

@@ -7,11 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from catalogsync.kinds import Product, WireObject
 from catalogsync.live import Stray
 from catalogsync.plan import make_plan
-from catalogsync.render import render, render_markdown
+from catalogsync.render import MARKDOWN_LIMIT, render, render_markdown
 from tests.engine.helpers import catalog, live
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -113,3 +115,42 @@ def test_the_left_alone_summary_cuts_long_keys_and_names_the_full_list_keeps_the
     assert max(len(line) for line in summary.splitlines()) < 200
     full = render(plan, "text", show_unmanaged=True)
     assert option in full
+
+
+GITHUB_COMMENT_LIMIT = 65_536
+"""GitHub refuses a comment body over this many characters: a Markdown plan must always fit."""
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    deletes=st.integers(0, 60),
+    price_drops=st.integers(0, 60),
+    strays=st.integers(0, 60),
+    key_length=st.integers(1, 4000),
+    limit=st.integers(4_000, MARKDOWN_LIMIT),
+    artifact=st.text(max_size=200),
+)
+def test_a_markdown_plan_never_passes_its_limit(deletes, price_drops, strays, key_length, limit, artifact):
+    """However many risky changes and resources left alone, and however long their keys (up to the 4,000
+    a URL takes), the comment fits its limit, so GitHub never refuses it; the risky changes it does not
+    name are counted. (A first prune of 3,000 products once put all of them in the summary: 77,191
+    characters.)"""
+    long, risky = "K" * key_length, deletes + price_drops
+    current = catalog(
+        settings={"prune": {"products": True}},
+        products={f"{long}{i}": {"name": "x", "price": "10.00"} for i in range(risky)},
+    )
+    desired = catalog(
+        settings={"prune": {"products": True}},
+        products={
+            f"{long}{i}": {"name": "x", "price": "1.00"} for i in range(deletes, deletes + price_drops)
+        },
+    )
+    left = tuple(Stray("product", str(4_000_000_000 + i), long, "no key") for i in range(strays))
+    plan = make_plan(desired, live(current, strays=left), catalog_sha256="x", catalog_path="c.yaml")
+    text = render_markdown(plan, limit=limit, artifact=artifact)
+    assert len(text) <= limit <= GITHUB_COMMENT_LIMIT
+    if risky:
+        assert f"{risky:,} change(s) to review closely" in text
+        named = text.count("\n- deletes product `") + text.count("` changes its price (")
+        assert named == risky or f"- and {risky - named:,} more (the full plan is in {artifact})" in text
