@@ -150,12 +150,15 @@ class Form:
         return parsed
 
     def _well_formed(self, name: str) -> bool:
-        """False, after recording it invalid, for a list sent with bad ``x[N]`` indexes (§8.1)."""
-        if name not in self.params.malformed:
+        """False, after recording it invalid, for a list sent with bad ``x[N]`` indexes (§8.1) or a value that
+        is not text in its charset (kept as sent or refused, never stored with replacement characters)."""
+        if name in self.params.undecodable:
+            why = "not text in the charset it was sent in, UTF-8 unless the request names another"
+        elif name in self.params.malformed:
+            why = "indexes must be 0 to n-1, each once, alone"
+        else:
             return True
-        self.invalid(
-            name, f"Invalid value for parameter: {name} (indexes must be 0 to n-1, each once, alone)"
-        )
+        self.invalid(name, f"Invalid value for parameter: {name} ({why})")
         return False
 
     def _single(self, name: str) -> bool:

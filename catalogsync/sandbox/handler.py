@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from catalogsync.sandbox import wire
 from catalogsync.sandbox.app import WRITES, App, Reply, method_of
 from catalogsync.sandbox.faults import BEFORE_PROCESSING, Decision, Injector
-from catalogsync.sandbox.params import Params, parse_body, parse_query
+from catalogsync.sandbox.params import read_request
 from catalogsync.sandbox.state import StoreClosed
 
 DRIP_BYTES = 8
@@ -179,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(piece)
 
     def _process(self, query: str, body: bytes, method: str | None) -> Reply:
-        params = Params(parse_query(query) + parse_body(self.headers.get("Content-Type", ""), body))
+        params = read_request(query, self.headers.get("Content-Type", ""), body)
         return self.runtime.app.handle(
             method, params, self.headers.get("Authorization"), self.client_address[0]
         )
