@@ -9,18 +9,21 @@ auth could not tell from the one it puts before the password. A value of the wro
 type's name alone (never shown: it may be a credential).
 
 A call names its method as ``<group>/<method>``, both lower-case names (:func:`check_method`), passes its
-parameters as a mapping of text names and ``write`` as True or False (:func:`check_arguments`), and sends
+parameters as a mapping of text names to values the form can carry (text, a finite number, True/False, a
+date, None, or a list or tuple of them) and ``write`` as True or False (:func:`check_arguments`), and sends
 only UTF-8 text (:func:`check_pairs`): each mistake is refused before any request, with a
 :class:`~catalogsync.errors.ClientError` that never shows a parameter's value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -45,8 +48,9 @@ def check_method(group: object, method: object) -> str:
 
 
 def check_arguments(method: str, params: object, write: object) -> None:
-    """Refuse ``params`` other than None or a mapping of text names, and a ``write`` other than True or
-    False, by their types alone: either would fail half-way or send another request than the one meant."""
+    """Refuse ``params`` other than None or a mapping of text names to values the form carries, and a
+    ``write`` other than True or False, by their types alone: each would fail half-way or send another
+    request than the one meant."""
     if params is not None and not isinstance(params, Mapping):
         wrong = f"params must be a mapping of parameter names to values, not {type(params).__name__}"
     elif not all(isinstance(name, str) for name in params or ()):
@@ -54,9 +58,28 @@ def check_arguments(method: str, params: object, write: object) -> None:
         wrong = f"parameter names must be text, not {', '.join(kinds)}"
     elif not isinstance(write, bool):
         wrong = f"write must be True or False, not {type(write).__name__}"
+    elif unsendable := [(name, why) for name, value in (params or {}).items() if (why := _unsendable(value))]:
+        name, why = unsendable[0]
+        wrong = f"parameter {quoted(cut(name, 80))} cannot be sent ({why}): {SENDABLE}"
     else:
         return
     raise ClientError(f"{method}: {wrong}; nothing was sent", method=method)
+
+
+SENDABLE = "a value is text, a finite number, True/False, a date, None or a list of them"
+
+
+def _unsendable(value: object) -> str | None:
+    """Why ``str()`` of a parameter's value would not send what was meant (``b'...'``, a dict's repr, a set
+    in any order, ``nan``), by its type alone; None for a value the form carries."""
+    for item in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(item, list | tuple):
+            return "a list inside a list"
+        if isinstance(item, float | Decimal) and not Decimal(item).is_finite():
+            return "a number that is not finite"
+        if item is not None and not isinstance(item, str | int | float | Decimal | dt.date):
+            return type(item).__name__
+    return None
 
 
 def check_pairs(method: str, pairs: Sequence[tuple[str, str]]) -> None:

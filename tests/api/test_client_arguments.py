@@ -6,9 +6,11 @@ request log on)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from catalogsync.api import Client
-from catalogsync.api.checks import METHOD_NAME
+from catalogsync.api.checks import METHOD_NAME, check_arguments
+from catalogsync.api.codec import encode_params
 from catalogsync.api.hashes import ins_hash, return_key, validate_ins_hash, validate_return_key
 from catalogsync.errors import ApiError, ClientError, SettingsError
 from catalogsync.sandbox import Sandbox
@@ -69,6 +72,25 @@ def test_every_duration_setting_has_the_values_no_one_can_sleep():
     assert durations and all(set(map(repr, UNSLEEPABLE)) <= set(map(repr, WRONG[name])) for name in durations)
 
 
+UNSENDABLE: list[Any] = [
+    b"4635212971",
+    bytearray(b"1"),
+    {"id": "1"},
+    {"1", "2"},
+    frozenset({"1"}),
+    [["1"]],
+    [b"1"],
+    (None, {"1": 2}),
+    float("nan"),
+    float("inf"),
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    1 + 2j,
+    range(2),
+    object(),
+]
+"""Parameter values whose ``str()`` is not what was meant (a repr, a set in any order, ``nan``)."""
+
 CALL_WRONG: dict[str, list[Any]] = {
     "group": [None, 5, b"products"],
     "method": [None, 5, b"detail_product"],
@@ -82,6 +104,7 @@ CALL_WRONG: dict[str, list[Any]] = {
         b"product_id=1",
         5,
         object(),
+        *({"product_id": value} for value in UNSENDABLE),
     ],
     "write": ["no", 1, None],
 }
@@ -231,3 +254,51 @@ def test_any_text_in_an_answer_is_returned_and_logged(hostile: Hostile, tmp_path
         assert refused.value.errors[0].message == sent
         assert client.log_failure is None
     assert log.read_text(encoding="utf-8").count("(attempt 1)") >= 2
+
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.decimals()
+    | st.text(max_size=4)
+    | st.binary(max_size=4)
+    | st.dates()
+    | st.datetimes()
+    | st.complex_numbers()
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner)
+        | st.sets(st.integers(), max_size=2)
+        | st.dictionaries(st.text(max_size=2), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+def _means(item: Any, sent: str) -> bool:
+    """Whether the text sent for ``item`` reads back as ``item`` (a bool is a flag)."""
+    if isinstance(item, bool):
+        return sent == ("1" if item else "0")
+    readers = [str, int, float, Decimal, dt.datetime, dt.date]
+    reader = next(r for r in readers if isinstance(item, r))
+    parse = getattr(reader, "fromisoformat", reader)
+    return bool(parse(sent) == item)
+
+
+@settings(max_examples=300)
+@given(value=VALUES)
+def test_a_parameter_value_is_sent_as_what_it_means_or_refused(value: Any) -> None:
+    """``str()`` sent ``b'...'`` for bytes, a dict's or an object's repr, a set in any order and ``nan``."""
+    try:
+        check_arguments("sales/create_comment", {"sale_comment": value}, True)
+    except ClientError as refused:
+        assert '"sale_comment" cannot be sent' in str(refused)
+        return
+    items = [i for i in (value if isinstance(value, list | tuple) else [value]) if i is not None]
+    sent = [text for _, text in encode_params({"sale_comment": value})]
+    assert len(sent) == len(items) and all(map(_means, items, sent)), (value, sent)
