@@ -36,6 +36,8 @@ CREDENTIALS_HINT = (
 
 REDIRECT_HINT = f"catalogsync follows no redirect; {BASE_URL_HINT}"
 
+XML = "an XML document instead of JSON (the API's answer to a request without Accept: application/json)"
+
 TOO_DEEP = f"a JSON body nested deeper than {MAX_DEPTH} levels (a real answer needs about 6)"
 
 
@@ -122,7 +124,10 @@ def redirect(location: str | None, clean: Callable[[str], str]) -> str:
 
 def _parse(content_type: str, content: bytes) -> Body | str:
     """The JSON object of a body, or a description of why there is none."""
-    if "html" in content_type.lower() or content.lstrip()[:1] == b"<":
+    kind, start = content_type.lower(), content.lstrip()[:5]
+    if "html" not in kind and ("xml" in kind or start == b"<?xml"):
+        return XML
+    if "html" in kind or start[:1] == b"<":
         return "an HTML page instead of JSON"
     if not content.strip():
         return "an empty body instead of JSON"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from catalogsync.api import Client
+from catalogsync.api.codec import XML
 from catalogsync.catalogfile.loader import loads
 from catalogsync.errors import ApiError, TransportError
 from catalogsync.execute import execute
@@ -258,6 +259,15 @@ def test_a_bad_item_is_a_clear_error_before_any_write(
             Answer(b"<html><body>Bad gateway</body></html>", 200, "text/html"),
             "HTTP 200: an HTML page instead of JSON",
         ),
+        *(  # the real API's default format (reference §1.4)
+            (Answer(xml, 200, kind), f"HTTP 200: {XML}")
+            for xml, kind in [
+                (b'<?xml version="1.0"?><response><response_code>OK</response_code></response>', "text/xml"),
+                (b"<response><response_code>OK</response_code></response>", "application/xml"),
+                (b'  <?xml version="1.0"?><response/>', "application/octet-stream"),
+            ]
+        ),
+        (Answer(b"<response/>", 200, "application/xhtml+xml"), "HTTP 200: an HTML page instead of JSON"),
         (Answer(b'{"products": [', 200), "HTTP 200: a body that is not valid JSON"),
         (Answer(["a", "list"], 200), "HTTP 200: a JSON list instead of an object"),
         (Answer({**OK, "products": "none"}, 200), "the response has no 'products' list"),
