@@ -100,4 +100,6 @@ def _fields(params: object, *names: str) -> tuple[str, ...] | None:
 
 
 def _same(expected: str, given: str) -> bool:
-    return hmac.compare_digest(expected.encode("ascii"), given.upper().encode("utf-8"))
+    """``given`` is ``expected`` in either ASCII case (``bytes.upper``: "\ufb00".upper() is "FF", a text
+    the vendor never sent)."""
+    return hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8").upper())

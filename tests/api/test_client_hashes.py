@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from catalogsync.api import Client, hashes, validate_ins_hash, validate_return_key
@@ -213,3 +213,40 @@ def test_a_wrong_type_fails_the_check_or_is_a_settings_error(name: str, argument
 @pytest.mark.parametrize("vendor_id", [1817037, "1817037"])
 def test_a_configured_vendor_id_may_be_a_whole_number(vendor_id: str | int) -> None:
     assert validate_ins_hash({**INS, "vendor_id": "0"}, "tango", vendor_id=vendor_id)
+
+
+def _return_check(secret: str, sid: str, order_number: str, total: str, _: str) -> Callable[[str], bool]:
+    return lambda key: validate_return_key(passback(sid, order_number, total, key), secret)
+
+
+def _ins_check(sale_id: str, vendor_id: str, invoice_id: str, secret: str, _: str) -> Callable[[str], bool]:
+    return lambda md5_hash: validate_ins_hash(ins(sale_id, vendor_id, invoice_id, md5_hash), secret)
+
+
+VECTOR_CHECKS = [
+    *((_return_check(*vector), vector[-1]) for vector in RETURN_VECTORS),
+    *((_ins_check(*vector), vector[-1]) for vector in INS_VECTORS),
+]
+"""A check of every vector of reference §5 with the key or hash it is given, and the vendor's one."""
+LOOKALIKES = ["", "\ufb00", "ß", "\u0131", "İ", "\u212a", "\uff21", "é"]
+"""Choices beside a character and its lower case: left out, or text whose Unicode case maps differ
+("\ufb00".upper() is "FF", "\u212a" (Kelvin) lowers to "k", "\uff21" is a full-width A)."""
+FORGED = [0] * 32
+FORGED[25:27] = [2, 3]  # 566C45D68B75357AD43F9010C[FF]E8CF5 written with one U+FB00 for "FF"
+
+
+@settings(max_examples=300)
+@given(
+    vector=st.integers(0, len(VECTOR_CHECKS) - 1),
+    choices=st.lists(st.integers(0, len(LOOKALIKES) + 1), min_size=32, max_size=32),
+)
+@example(vector=len(RETURN_VECTORS), choices=FORGED)
+def test_a_key_passes_only_as_the_vendor_wrote_it_in_either_case(vector: int, choices: list[int]) -> None:
+    """Any text in the key's place: genuine exactly when it is the vendor's key, character for character,
+    in upper or lower ASCII case (Unicode upper-casing let "\ufb00" stand for "FF")."""
+    check, expected = VECTOR_CHECKS[vector]
+    key = "".join([c, c.lower(), *LOOKALIKES][n] for c, n in zip(expected, choices, strict=True))
+    genuine = len(key) == len(expected) and all(
+        k in (e, e.lower()) for k, e in zip(key, expected, strict=False)
+    )
+    assert check(key) is genuine
