@@ -30,7 +30,7 @@ class Params:
         indexes: dict[str, list[str]] = {}
         for key, value in pairs:
             match = _BRACKET.match(key)
-            name = bare_name(key)
+            name = match["name"] if match else key
             self._values.setdefault(name, []).append(value)
             indexes.setdefault(name, []).append(match["index"] if match else "")
         malformed = set()
