@@ -167,8 +167,9 @@ def _keep_reason(desired: Catalog, kind: AnyKind, key: str) -> str | None:
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:
-    """Per-field differences; lists of plain values are shown whole, nested objects per leaf."""
-    found: dict[str, FieldChange] = {}
+    """Per-field differences in the order of their paths (``values[2]`` before ``values[10]``); lists of
+    plain values are shown whole, nested objects per leaf."""
+    found: dict[tuple[tuple[int, int | str], ...], FieldChange] = {}
     from deepdiff import DeepDiff  # only a plan with updates needs it (a quarter of start-up otherwise)
 
     tree = DeepDiff(before, after, view="tree", verbose_level=2)
@@ -176,10 +177,15 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldC
         path = level.path(output_format="list")
         top = str(path[0])
         if _is_plain_list(before.get(top)) or _is_plain_list(after.get(top)):
-            found[top] = FieldChange(top, before.get(top), after.get(top))
+            found[_order([top])] = FieldChange(top, before.get(top), after.get(top))
         else:
-            found[_dotted(path)] = FieldChange(_dotted(path), _present(level.t1), _present(level.t2))
-    return tuple(found[p] for p in sorted(found))
+            found[_order(path)] = FieldChange(_dotted(path), _present(level.t1), _present(level.t2))
+    return tuple(found[place] for place in sorted(found))
+
+
+def _order(path: list[Any]) -> tuple[tuple[int, int | str], ...]:
+    """A path's place among the others: list indexes by number, field names by name."""
+    return tuple((0, part) if isinstance(part, int) else (1, str(part)) for part in path)
 
 
 def _is_plain_list(value: Any) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalogsync.diff import FieldChange, diff
+from catalogsync.diff import FieldChange, diff, field_changes
 from tests.engine.helpers import catalog, live
 
 SIZE = {"values": [{"name": "S", "surcharge": "0.00"}, {"name": "L", "surcharge": "2.50"}]}
@@ -179,3 +181,28 @@ def test_a_plan_never_deletes_what_a_staying_resource_links_to(data):
         ),
     }
     assert not deleted & staying_links, (deleted, staying_links)
+
+
+def _place(path):
+    """A field path's parts, list indexes as numbers: ``values[10].name`` -> ``["values", 10, "name"]``."""
+    return [int(part) if part.isdigit() else part for part in re.findall(r"\w+", path)]
+
+
+VALUES = st.lists(
+    st.fixed_dictionaries({"name": st.sampled_from("abc"), "surcharge": st.sampled_from(["0.00", "1.50"])}),
+    min_size=1,
+    max_size=25,
+)
+RECURRING = st.fixed_dictionaries(
+    {"recurrence": st.sampled_from(["1 Month", "2 Year"]), "duration": st.sampled_from(["Forever", "1 Year"])}
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=st.tuples(VALUES, RECURRING), after=st.tuples(VALUES, RECURRING))
+def test_field_changes_come_in_the_order_of_their_paths_with_indexes_by_number(before, after):
+    """An option of 11 values or more lists ``values[2]`` before ``values[10]``, as a reader counts, and the
+    fields of one value, or of a mapping, in name order."""
+    old, new = ({"values": values, "recurring": recurring} for values, recurring in (before, after))
+    paths = [change.path for change in field_changes(old, new)]
+    assert paths == sorted(paths, key=_place)
