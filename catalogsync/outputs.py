@@ -49,9 +49,15 @@ def _same(target: Path, source: Path) -> bool:
         return False
 
 
+def written_at(path: str | Path) -> Path:
+    """The file a write to ``path`` makes or replaces: the one a symbolic link points to (replacing the link
+    would leave that file as it was), else ``path`` itself."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
 def _check_parent(flag: str, path: str) -> None:
-    """The folder that will hold ``path`` exists and takes a file."""
-    folder = Path(path).parent
+    """The folder that will hold ``path`` (or the file its link points to) exists and takes a file."""
+    folder = written_at(path).parent
     if not folder.is_dir():
         raise SettingsError(f"{flag} {path}: the folder {folder} does not exist; create it first")
     _check_writable(flag, path, folder)
@@ -109,8 +115,9 @@ def write_folder(path: str, files: Mapping[str, str]) -> None:
 
 def write_whole(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, so that a reader never sees a
-    half-written file and an interrupted write leaves the old one; a failure is an :class:`OutputError`."""
-    target = Path(path)
+    half-written file and an interrupted write leaves the old one; a failure is an :class:`OutputError`.
+    A symbolic link stays one: the file it points to is written (:func:`written_at`)."""
+    target = written_at(path)
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:

@@ -25,7 +25,7 @@ from catalogsync.diff import MOVES, Change, FieldChange, Op, Unmanaged
 from catalogsync.errors import PlanError
 from catalogsync.kinds import BY_NAME
 from catalogsync.live import LiveState, Stray, fingerprint
-from catalogsync.outputs import write_whole
+from catalogsync.outputs import write_whole, written_at
 from catalogsync.plan import Account, Plan
 from catalogsync.shown import cut, printable, shown, shown_ref
 
@@ -156,7 +156,7 @@ def saved_plan(path: str | Path) -> Plan | None:
     except ValueError as error:
         reason = str(error)
     else:
-        return replace(plan, catalog_path=str(Path(path).parent / plan.catalog_path))
+        return replace(plan, catalog_path=str(written_at(path).parent / plan.catalog_path))
     raise PlanError(f"{path}: not a readable catalogsync plan: {printable(reason)}")
 
 
