@@ -2,8 +2,9 @@
 
 Text that looks like something else (``null``, ``~``, ``true``, ``0``, ``1.10``, padded, multi-line, markup,
 emoji, right-to-left, 3,000 characters) is created through the client in every text field of every kind and
-in keys; then ``export`` -> ``validate`` -> ``plan`` (empty) -> ``apply`` to an empty account, and the two
-accounts must hold the same text. Unit tests of one decoder cannot find what this round trip finds.
+in keys, with amounts as a script sends them (``0``, ``1.5``, the largest) and a coupon of every type; then
+``export`` -> ``validate`` -> ``plan`` (empty) -> ``apply`` to an empty account, and the two accounts must
+hold the same text. Unit tests of one decoder cannot find what this round trip finds.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_si
 TEXT = st.sampled_from(LOOKALIKES) | ANY_TEXT
 KEY = TEXT.filter(lambda key: len(quote(key, safe="")) <= MAX_KEY_IN_URL)
 
+AMOUNT = st.sampled_from(["0", "0.00", "0.01", "1.5", "7", "12.30", "99999999.99"])
+"""Amounts as a script sends them: no decimals, one, two, nothing at all, the largest."""
+PERCENT = st.sampled_from(["0.01", "1", "12.5", "33.33", "99.99", "100"])
+"""Whole percents with fractions: list_coupons gives them as fractions of 1 (``0.0001``)."""
+
 EXAMPLES = settings(
     max_examples=150,
     deadline=None,
@@ -53,15 +59,24 @@ def dialect(request: pytest.FixtureRequest) -> str:
 def accounts(draw: st.DrawFn) -> dict[str, Any]:
     """One option, one product linking it, one coupon linking the product: text everywhere."""
     value_names = draw(st.lists(TEXT, min_size=1, max_size=3, unique=True))
+    kind = draw(st.sampled_from(["product", "sale", "shipping"]))
+    discount = (
+        {}
+        if kind == "shipping"
+        else draw(st.sampled_from([{"value_off": AMOUNT}, {"percentage_off": PERCENT}]))
+    )
     return {
         "option": draw(KEY),
         "values": value_names,
+        "surcharges": [draw(AMOUNT) for _ in value_names],
         "code": draw(KEY),
         "product": {
             field: draw(TEXT) for field in ("name", "description", "long_description", "approved_url")
         }
-        | {"pending_url": draw(st.none() | TEXT)},
+        | {"pending_url": draw(st.none() | TEXT), "price": draw(AMOUNT)},
         "coupon": draw(KEY),
+        "coupon_fields": {"type": kind, "minimum_purchase": draw(st.none() | AMOUNT)}
+        | {name: draw(amounts) for name, amounts in discount.items()},
     }
 
 
@@ -71,19 +86,18 @@ def create(client: Client, account: dict[str, Any]) -> None:
     option_id = products.options.create(
         option_name=account["option"],
         option_value_name=account["values"],
-        option_value_surcharge=["1.00"] * len(account["values"]),
+        option_value_surcharge=account["surcharges"],
     )["option_id"]
     fields = {name: value for name, value in account["product"].items() if value is not None}
-    product_id = products.create(
-        vendor_product_id=account["code"], price="10.00", option_id=[option_id], **fields
-    )["product_id"]
+    product_id = products.create(vendor_product_id=account["code"], option_id=[option_id], **fields)[
+        "product_id"
+    ]
+    coupon = account["coupon_fields"]
     products.coupons.create(
         coupon_code=account["coupon"],
-        type="product",
         date_expire="2030-01-01",
-        value_off="1.00",
-        minimum_purchase="5.00",
-        product_id=[product_id],
+        product_id=[product_id] if coupon["type"] == "product" else None,
+        **coupon,
     )
 
 
@@ -99,7 +113,9 @@ def contents(client: Client) -> dict[str, Any]:
         "options": sorted(_without_ids(o) for o in client.products.options.list_all()),
         "products": sorted(_without_ids(p) for p in products),
         "coupons": sorted(
-            _without_ids({**c, "product": sorted(code_of[p["product_id"]] for p in c["product"])})
+            _without_ids(
+                {**c, "product": sorted(code_of.get(p["product_id"], p["product_id"]) for p in c["product"])}
+            )
             for c in coupons
         ),
     }
