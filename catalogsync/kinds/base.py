@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from catalogsync.messages import show
 from catalogsync.shown import named
 
 CENT = Decimal("0.01")
@@ -60,8 +61,6 @@ exponent. ``Decimal`` also reads the digits of other scripts (Arabic-Indic, full
 def to_decimal(value: Any) -> Decimal:
     """Turn a YAML/wire scalar into an exact Decimal; floats go through their shortest repr, text must be a
     number in ASCII (:data:`NUMBER`, surrounding white space allowed)."""
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a boolean")
     if isinstance(value, str):
         text = value.strip()
         if not NUMBER.fullmatch(text):
@@ -73,9 +72,9 @@ def to_decimal(value: Any) -> Decimal:
         if not value.is_finite():
             raise ValueError(f"{named(str(value).lower().removesuffix('inity'))} is not a finite number")
         return value
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
-    raise ValueError(f"expected a number, got {type(value).__name__}")
+    raise ValueError(f"expected a number, got {show(value)}")
 
 
 def _money(value: Any) -> Decimal:

@@ -33,7 +33,7 @@ PRODUCT = "products:\n  X: {{name: A, price: 1{}}}\n"
         ),
         (
             "products:\n  X: {name: A, price: true}\n",
-            [(2, 23, "products.X.price", "expected a number, got a boolean")],
+            [(2, 23, "products.X.price", "expected a number, got true")],
         ),
         ("products:\n  X: {name: A, price: yes}\n", [(2, 23, "products.X.price", "'yes' is not a number")]),
         (
