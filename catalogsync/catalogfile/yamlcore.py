@@ -1,7 +1,7 @@
 """What the catalog's YAML means, whichever reader reads it: tags, scalar values, keys and limits.
 
-- Booleans and numbers follow YAML 1.2 (only ``true`` / ``false`` are booleans; ``1:30`` is text), dates and
-  merge keys (``<<``) YAML 1.1.
+- Booleans and numbers follow YAML 1.2, tagged or not (only ``true`` / ``false`` are booleans; ``1:30`` is
+  text), dates and merge keys (``<<``) YAML 1.1.
 - ``int`` scalars become ``int`` and ``float`` scalars become exact :class:`~decimal.Decimal` from their text.
 - A key written as a number or a date is kept as written (``123456789:`` is the string ``"123456789"``).
 """
@@ -36,6 +36,11 @@ CORE_SCALARS = (
     (FLOAT, r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$", "-+."),
 )
 """YAML 1.2 core booleans and numbers: no ``yes``/``no``, no ``1:30`` (90 in YAML 1.1), no ``1_000``."""
+CORE_FORMS = {
+    tag: re.compile("|".join(pattern for other, pattern, _ in CORE_SCALARS if other == tag))
+    for tag in (BOOL, INT, FLOAT)
+}
+"""What each of those tags reads, written as a tag (``!!int 1:30`` is no more 90 than ``1:30`` is)."""
 
 SURROGATE = (
     "the text holds half of a UTF-16 pair (an escape such as \\ud83d, as JSON writes characters beyond"
@@ -87,6 +92,8 @@ def scalar_value(tag: str, text: str) -> Any:
         return None
     if tag == INT and DECIMAL_INT.match(text):
         return int(text, 10)
+    if tag in CORE_FORMS and not CORE_FORMS[tag].fullmatch(text):
+        raise ValueError(f"not a YAML 1.2 {short(tag)}")
     if tag == FLOAT:
         return _decimal(text, lambda: _construct(tag, text))
     return _construct(tag, text)

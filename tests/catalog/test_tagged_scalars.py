@@ -13,11 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from catalogsync.catalogfile.loader import loads
-from catalogsync.catalogfile.yamlcore import TAG, RefusedTag, scalar_value
+from catalogsync.catalogfile.yamlcore import BOOL, FLOAT, INT, TAG, RefusedTag, resolve_plain, scalar_value
 from catalogsync.catalogfile.yamlread import parse
 from catalogsync.errors import CatalogError, Problem
 from tests.conftest import Run
@@ -125,3 +125,32 @@ def test_scalar_value_raises_only_what_the_readers_report(tag: str, text: str) -
     """Any text of any tag is a value, a ValueError or a RefusedTag: what each reader makes a problem of."""
     with contextlib.suppress(RefusedTag, ValueError):
         scalar_value(tag, text)
+
+
+READS_AS = {BOOL: {BOOL}, INT: {INT}, FLOAT: {FLOAT, INT}}
+"""The tags that YAML 1.2 gives the plain scalars whose text each tag may read (``!!float 17`` is 17)."""
+
+
+@settings(max_examples=300, deadline=None)
+@example(INT, "1:30")  # 90 in YAML 1.1
+@example(FLOAT, "1:30.5")
+@example(INT, "0b101")
+@example(INT, "1_000")
+@example(BOOL, "yes")
+@example(BOOL, "off")
+@given(
+    st.sampled_from(sorted(READS_AS)),
+    st.text(st.sampled_from("0123456789-+:._eE xob\n"))
+    | st.sampled_from(["yes", "No", "on", "OFF", "y", "n"]),
+)
+def test_a_tag_reads_only_what_yaml_1_2_reads_as_its_type(tag: str, text: str) -> None:
+    """A tagged scalar is the value of the same text written plain, or a ValueError: ``!!int 1:30`` is not
+    90, and ``!!bool yes`` not true, any more than ``1:30`` and ``yes`` are (docs/catalog.md, 'Values')."""
+    try:
+        value = scalar_value(tag, text)
+    except ValueError:
+        return
+    plain = resolve_plain(text)
+    assert plain in READS_AS[tag]
+    if value == value:  # not .nan
+        assert value == scalar_value(plain, text)
