@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from catalogsync.catalog import Adopt, Catalog, Settings
 from catalogsync.catalogfile.rules import Finding, check
 from catalogsync.catalogfile.sources import Part, read_part
-from catalogsync.catalogfile.yamlmarks import Path, Unplaced, format_path
+from catalogsync.catalogfile.yamlmarks import Path, Unplaced, format_path, offset_spot
 from catalogsync.catalogfile.yamlread import Document, fast_reads, parse
 from catalogsync.errors import CatalogError, Problem
 from catalogsync.kinds import KINDS, AnyKind, Model
@@ -96,11 +96,10 @@ def _decode(raw: bytes, filename: str) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        start = error.start
-        line = body.count(b"\n", 0, start) + 1
-        column = start - (body.rfind(b"\n", 0, start) + 1) + 1
-        message = f"the file is not UTF-8 text (byte 0x{body[start]:02x})"
-        raise CatalogError([Problem(filename, line, column, "", message)]) from None
+        before = body[: error.start].decode("utf-8")  # the bytes up to the first wrong one are UTF-8
+        where = offset_spot(before, len(before))
+        message = f"the file is not UTF-8 text (byte 0x{body[error.start]:02x})"
+        raise CatalogError([Problem(filename, where.line, where.column, "", message)]) from None
 
 
 class _Whole:

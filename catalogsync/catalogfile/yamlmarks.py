@@ -11,6 +11,10 @@ from catalogsync.shown import KEY_LENGTH, cut, escaped
 Path = tuple[str | int, ...]
 """A place in the document: mapping keys and list indexes from the top."""
 
+LINE_BREAKS = "\n\r\x85\u2028\u2029"
+"""What ends a line for PyYAML (YAML 1.1), whose marks place every problem; CR LF is one break."""
+LINE_BREAK = re.compile(f"\r\n|[{LINE_BREAKS}]")
+
 
 def format_path(path: Path) -> str:
     """``products.TSHIRT-RED.price``, ``options.Size.values[1]``; odd keys as ``products["a.b"]``; a key
@@ -73,3 +77,12 @@ class Marks:
 def spot(mark: Any) -> Spot:
     """The position of a PyYAML mark (0-based)."""
     return Spot(mark.line + 1, mark.column + 1)
+
+
+def offset_spot(text: str, offset: int) -> Spot:
+    """The position of the character at ``offset`` in ``text``, counted as PyYAML's marks count it: lines at
+    :data:`LINE_BREAKS`, columns in characters."""
+    line, start = 1, 0
+    for found in LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, found.end()
+    return Spot(line, offset - start + 1)

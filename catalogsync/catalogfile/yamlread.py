@@ -38,7 +38,16 @@ from catalogsync.catalogfile.yamlcore import (
     scalar_value,
     short,
 )
-from catalogsync.catalogfile.yamlmarks import START, Marks, Path, Spot, format_path, spot
+from catalogsync.catalogfile.yamlmarks import (
+    LINE_BREAKS,
+    START,
+    Marks,
+    Path,
+    Spot,
+    format_path,
+    offset_spot,
+    spot,
+)
 from catalogsync.catalogfile.yamlscan import CarefulScanner
 from catalogsync.catalogfile.yamltree import DECLINED, read_tree
 from catalogsync.errors import Problem
@@ -49,7 +58,6 @@ MAX_ALIASED = 100_000
 """Most values aliases may add to a document, beyond the values written in it (a guard against 'billion
 laughs'): a document of any size without aliases is read whole."""
 
-LINE_BREAKS = "\n\r\x85\u2028\u2029"
 TAB_INDENT = "tabs cannot indent YAML; use spaces"
 
 
@@ -147,7 +155,7 @@ def _parse(text: str, filename: str, careful: bool) -> Document:
         message = TAB_INDENT if _at_indenting_tab(text, error) else _syntax_message(error)
         return _unreadable(filename, _error_spot(error), message)
     except yaml.reader.ReaderError as error:
-        where = _offset_spot(text, error.position)
+        where = offset_spot(text, error.position)
         return _unreadable(filename, where, f"character U+{error.character:04X} is not allowed in YAML")
     except yaml.YAMLError as error:
         return _unreadable(filename, START, f"YAML error: {error}")
@@ -203,11 +211,6 @@ def _at_indenting_tab(text: str, error: yaml.MarkedYAMLError) -> bool:
         return False
     start = max(text.rfind(char, 0, index) for char in LINE_BREAKS) + 1
     return not text[start:index].strip(" \t\ufeff")
-
-
-def _offset_spot(text: str, offset: int) -> Spot:
-    before = text[:offset]
-    return Spot(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
 class _TooLarge(Exception):
