@@ -85,11 +85,13 @@ _CONSTRUCT = SafeConstructor()
 def scalar_value(tag: str, text: str) -> Any:
     """The value of a scalar of ``tag``: text, None, a boolean, an int, an exact Decimal (``.inf`` and
     ``.nan`` stay floats, refused later) or a date; raises ValueError for text its tag cannot read,
-    :class:`RefusedTag` for any other tag."""
+    :class:`RefusedTag` for any other tag (``!!merge`` but on ``<<``)."""
     if tag == STR:
         return text
     if tag == NULL:
         return None
+    if tag == MERGE and text == "<<":  # a merge key is a key: as a value, ``<<`` is text (as in YAML 1.2)
+        return text
     if tag == INT and DECIMAL_INT.match(text):
         return int(text, 10)
     if tag in CORE_FORMS and not CORE_FORMS[tag].fullmatch(text):

@@ -7,11 +7,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from catalogsync.catalog import Catalog, Settings
 from catalogsync.catalogfile.loader import loads
+from catalogsync.errors import CatalogError
 from catalogsync.kinds import Product
 from catalogsync.kinds.base import to_decimal
 from tests.catalog.helpers import problems, valid
@@ -214,3 +215,17 @@ def test_text_is_a_number_only_when_written_as_one(text: str) -> None:
 def test_an_amount_in_other_digits_is_a_located_problem(written: str) -> None:
     text = f"products:\n  X: {{name: A, price: {written}}}\n"
     assert problems(text) == [(2, 23, "products.X.price", f"{written.strip(chr(34))!r} is not a number")]
+
+
+@settings(max_examples=300, deadline=None)
+@example("<<")
+@given(st.text(st.sampled_from("<=&*%@`:-?#|>'\" ab1.~"), min_size=1, max_size=6))
+def test_a_value_written_without_a_tag_is_never_refused_for_a_tag(scalar: str) -> None:
+    """A scalar without a tag is text, a number, a boolean, null or a date, or a problem about what it is,
+    never about a tag: ``name: <<`` is the text ``<<`` (YAML 1.1's merge type is for keys; 1.2 has none)."""
+    try:
+        catalog = loads(f"products:\n  X:\n    name: {scalar}\n    price: 1\n")
+    except CatalogError as error:
+        assert not any("tag" in problem.message for problem in error.problems), error
+    else:
+        assert scalar != "<<" or catalog.products["X"].name == "<<"

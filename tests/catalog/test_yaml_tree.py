@@ -137,6 +137,7 @@ READ = [
     ("123: x\n2030-01-31: y\n1.5: z\n", {"123": "x", "2030-01-31": "y", "1.5": "z"}),
     ("a: [1, {b: [c]}]\n", {"a": [1, {"b": ["c"]}]}),
     ('a: "\\U0001F600"\n', {"a": "😀"}),
+    ("a: <<\n", {"a": "<<"}),  # a merge key only as a key
 ]
 
 
@@ -158,7 +159,6 @@ DECLINES = {
     "a list as a key": "? [a]\n: 2\n",
     "a key written twice": "a: 1\na: 2\n",
     "a date that is none": "a: 2030-02-30\n",
-    "a merge key as a value": "a: <<\n",
     "two documents": "a: 1\n---\nb: 2\n",
     "too deep": "a: " + "[" * 65 + "]" * 65 + "\n",
 }
