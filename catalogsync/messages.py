@@ -69,8 +69,27 @@ def show(value: Any) -> str:
 
 def did_you_mean(name: str, choices: Collection[str]) -> str:
     """`` (did you mean 'price'?)`` when a choice is close to ``name``, else nothing."""
+    close = closest(name, choices)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def closest(name: str, choices: Collection[str]) -> str | None:
+    """The choice close to ``name`` that :func:`did_you_mean` suggests, if any."""
     close = difflib.get_close_matches(name, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
+
+
+def misspelt(model: type[BaseModel], details: Sequence[ErrorDetails]) -> set[tuple[str | int, ...]]:
+    """Where a required field is missing because an unknown field next to it is suggested for it (``Name:``
+    for ``name:``): that one problem is told once, at the unknown field."""
+    found = set()
+    for detail in details:
+        if detail["type"] == "extra_forbidden":
+            *parent, name = detail["loc"]
+            close = closest(str(name), fields_at(model, parent))
+            if close is not None:
+                found.add((*parent, close))
+    return found
 
 
 def fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:

@@ -27,7 +27,7 @@ from catalogsync.catalogfile.yamlmarks import Path, Unplaced, format_path, offse
 from catalogsync.catalogfile.yamlread import Document, fast_reads, parse
 from catalogsync.errors import CatalogError, Problem
 from catalogsync.kinds import KINDS, AnyKind, Model
-from catalogsync.messages import describe, did_you_mean
+from catalogsync.messages import describe, did_you_mean, misspelt
 
 M = TypeVar("M", bound=Model)
 
@@ -193,8 +193,11 @@ class _Reader:
         try:
             return model.model_validate(data, strict=True)
         except ValidationError as error:
-            for detail in error.errors(include_url=False):
-                self.report_error(model, path, detail)
+            details = error.errors(include_url=False)
+            told = misspelt(model, details)
+            for detail in details:
+                if detail["type"] != "missing" or tuple(detail["loc"]) not in told:
+                    self.report_error(model, path, detail)
             return None
 
     def report_error(self, model: type[BaseModel], path: Path, detail: ErrorDetails) -> None:

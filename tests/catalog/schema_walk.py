@@ -17,8 +17,8 @@ def resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def field_paths(root: dict[str, Any]) -> list[str]:
-    """Every property of the schema as a dotted path: ``products.<code>.recurring.duration``."""
+def field_paths(root: dict[str, Any], *, required: bool = False) -> list[str]:
+    """Every property of the schema (or every required one) as a dotted path: ``products.<code>.price``."""
     found: list[str] = []
 
     def walk(node: dict[str, Any], path: str) -> None:
@@ -26,8 +26,10 @@ def field_paths(root: dict[str, Any]) -> list[str]:
         for branch in node.get("anyOf", []):
             walk(branch, path)
         for name, sub in node.get("properties", {}).items():
-            found.append(f"{path}.{name}" if path else name)
-            walk(sub, found[-1])
+            inner = f"{path}.{name}" if path else name
+            if not required or name in node.get("required", ()):
+                found.append(inner)
+            walk(sub, inner)
         if isinstance(node.get("additionalProperties"), dict):
             walk(node["additionalProperties"], f"{path}.{PLACEHOLDERS[path]}")
         if "items" in node:
