@@ -370,10 +370,7 @@ class _Builder:
         try:
             return scalar_value(tag, text)
         except RefusedTag:
-            if tag == MERGE and text == "<<":  # a plain << is the merge key to YAML, wherever it stands
-                self.invalid(node, path, "'<<' is read as YAML's merge key: quote it to use it as text")
-            else:
-                self.invalid(node, path, f"the tag {short(tag)} is not allowed")
+            self.invalid(node, path, f"the tag {short(tag)} is not allowed")
         except ValueError as error:
             if tag == TIMESTAMP:
                 self.invalid(node, path, f"{named(text, VALUE_LENGTH)} is not a valid date: {error}")

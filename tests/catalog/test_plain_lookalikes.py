@@ -1,5 +1,6 @@
-"""Text written plain that YAML reads as something else (a number, a boolean, a date, the merge key ``<<``)
-is a problem at that place telling to quote it, in every text field and list of keys of the catalog.
+"""Text written plain that YAML reads as something else (a number, a boolean, a date) is a problem at that
+place telling to quote it, in every text field and list of keys of the catalog; a plain ``<<`` there is the
+text ``<<`` (it merges only as a key).
 
 ``name: <<`` (an option value called ``<<``, hand-typed) said ``the tag !!merge is not allowed``: a tag the
 file does not hold. The places come from the catalog's JSON Schema, so a new text field is covered as it is
@@ -16,11 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
+from catalogsync.catalogfile.loader import loads
 from catalogsync.catalogfile.schema import catalog_schema
+from catalogsync.errors import CatalogError
 from tests.catalog.helpers import problems
 
 SCHEMA = catalog_schema()
-LOOKALIKES = ["<<", "true", "False", "12", "0x1F", "017", "1e3", ".inf", "2027-12-31", "2027-12-31 10:00:00"]
+LOOKALIKES = ["true", "False", "12", "0x1F", "017", "1e3", ".inf", "2027-12-31", "2027-12-31 10:00:00"]
 """Plain scalars YAML reads as something other than text or null."""
 MARK = "LOOKALIKE-HERE"
 
@@ -78,7 +81,12 @@ def test_a_lookalike_written_plain_in_text_says_quote_it_at_its_place(place: str
     assert all("quote it" in message for _, message in found), found
 
 
-@pytest.mark.parametrize("place", ["products.*.name", "options.*.values[].name", "products.*.options[]"])
-def test_the_merge_key_as_a_value_is_named_as_written(place: str) -> None:
-    messages = [m for _, _, where, m in problems(document(place, "<<")) if "<<" in m]
-    assert messages == ["'<<' is read as YAML's merge key: quote it to use it as text"]
+@pytest.mark.parametrize("place", PLACES)
+def test_a_plain_merge_key_where_text_belongs_is_that_text(place: str) -> None:
+    """Read as the text ``<<``: valid where any text is, else refused for what it is, never for a tag."""
+    path = place.replace("*", "K").replace("[]", "[0]")
+    try:
+        loads(document(place, "<<"), "c.yaml")
+    except CatalogError as error:
+        found = [p.message for p in error.problems if p.path == path]
+        assert not [message for message in found if "tag" in message or "merge" in message], found
