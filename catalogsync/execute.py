@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Literal, TypeVar
 
-from catalogsync.breaker import Breaker, request_deadline
+from catalogsync.breaker import Breaker, request_deadline, unanswered
 from catalogsync.diff import MOVES, Change, field_changes
 from catalogsync.errors import ApiError, ClientError, TransportError
 from catalogsync.fetch import read_by_id, read_one
@@ -38,7 +38,8 @@ STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
 MAX_ATTEMPTS = 5
 """Writes of one change, each sent only after re-reads showed that the one before did not take effect."""
 REREADS = 3
-"""Tries of one re-read that gets no usable answer (each is a client read, itself retried)."""
+"""Tries of one re-read whose answer was unusable (each is a client read, itself retried); one that got no
+answer at all (a timeout, a dropped connection) is not tried again: the client already retried it."""
 AGREEING_READS = 2
 """Re-reads in a row that must show the same account before a write is sent again; at most
 :data:`MAX_REREADS` are made to find them."""
@@ -306,13 +307,15 @@ class _Runner:
         return [] if before is None else [before]
 
     def _read(self, read: Callable[[], T]) -> T:
-        """``read()``; a read without a usable answer is tried again."""
+        """``read()``; one whose answer was unusable (a 5xx, a 429, a bad body) is tried again. One without
+        any answer is not: asking a server that does not answer again costs the client's timeouts again."""
         attempt = 1
         while True:
             try:
                 return read()
             except ClientError as failure:
-                if attempt >= REREADS or not _ambiguous(failure) or not getattr(failure, "transient", True):
+                unusable = _ambiguous(failure) and not unanswered(failure)
+                if attempt >= REREADS or not unusable or not getattr(failure, "transient", True):
                     raise
             attempt += 1
 

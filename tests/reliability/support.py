@@ -24,9 +24,21 @@ from scripts.chaos import RawApi
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def apply_under(sandbox: Sandbox, text: str, faults: Faults, timeout: float) -> ApplyReport:
-    """Read and plan ``text`` fault-free, then execute its plan with ``faults`` on (off again afterwards)."""
-    with Client(sandbox.url, "sandbox", "sandbox", timeout=timeout, backoff=0.01, max_backoff=0.05) as client:
+def apply_under(
+    sandbox: Sandbox, text: str, faults: Faults, timeout: float, max_retries: int = 4
+) -> ApplyReport:
+    """Read and plan ``text`` fault-free, then execute its plan with ``faults`` on (off again afterwards); the
+    client retries a read ``max_retries`` times."""
+    client = Client(
+        sandbox.url,
+        "sandbox",
+        "sandbox",
+        timeout=timeout,
+        backoff=0.01,
+        max_backoff=0.05,
+        max_retries=max_retries,
+    )
+    with client:
         live = fetch(client, base_url=sandbox.url)
         plan = make_plan(loads(text), live, catalog_sha256="-", catalog_path="-")
         sandbox.reset_stats()

@@ -14,10 +14,11 @@ import pytest
 
 from catalogsync.api import Client
 from catalogsync.catalogfile.loader import loads
-from catalogsync.execute import MAX_ATTEMPTS, ApplyReport, execute
+from catalogsync.execute import MAX_ATTEMPTS, REREADS, ApplyReport, execute
 from catalogsync.fetch import fetch
 from catalogsync.plan import make_plan
 from catalogsync.sandbox import Faults, Sandbox
+from catalogsync.sandbox.faults import KNOWN_FAULTS
 from scripts.chaos import RawApi
 from tests.reliability.support import apply_under, seed_for
 
@@ -121,6 +122,36 @@ def test_a_failed_reread_stops_the_writes(sandbox):
     assert "then could not re-read it: products/list_products: connection failed" in detail
     assert calls(sandbox, "products/create_product") == 1
     assert codes(sandbox, "MUG") == 1  # it did happen; the next plan sees it and leaves it alone
+
+
+UNANSWERED = {"reset_before", "lost_after", "slow", "late", "drip"}
+"""The fault kinds that leave a request without any answer from the server (a connection dropped, or no
+answer within the timeout: ``late`` is a server that accepts and does not answer)."""
+ANSWERED = {"500", "503", "429", "truncated", "html"}
+RETRIES = 2
+
+
+def test_every_fault_kind_is_answered_or_not():
+    assert set(KNOWN_FAULTS) == UNANSWERED | ANSWERED and not UNANSWERED & ANSWERED
+
+
+@pytest.mark.parametrize("kind", sorted(UNANSWERED | ANSWERED))
+def test_a_reread_without_any_answer_is_not_tried_again(sandbox, kind):
+    """The create and every re-read fail with ``kind``. A re-read that got no answer is the client's own
+    tries only (a hung server costs those timeouts, not :data:`REREADS` times as many); one that got an answer
+    is tried :data:`REREADS` times. The create is not sent again."""
+    faults = Faults(
+        fault_rate=1.0,
+        kinds=(kind,),
+        methods=("products/create_product", "products/list_products"),
+        slow_ms=TIMEOUT * 2000,
+    )
+    report = apply_under(sandbox, MUG, faults, TIMEOUT, max_retries=RETRIES)
+    [(status, _, detail)] = details(report)
+    assert status == "failed" and "then could not re-read it" in detail
+    assert calls(sandbox, "products/create_product") == 1
+    tries = 1 if kind in UNANSWERED else REREADS
+    assert calls(sandbox, "products/list_products") == tries * (RETRIES + 1)
 
 
 def test_no_write_is_sent_again_once_stopped(sandbox):
