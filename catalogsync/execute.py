@@ -267,7 +267,7 @@ class _Runner:
         when :data:`AGREEING_READS` re-reads in a row show the same account without it.
         """
         in_flight = _maybe_in_flight(error)
-        self._pause(self.deadline if in_flight else 0.0)
+        settled = self._pause(self.deadline if in_flight else 0.0)
         previous: list[WireObject[Any]] | None = None
         for _ in range(MAX_REREADS):
             if self.breaker.reason:
@@ -282,7 +282,7 @@ class _Runner:
             if verdict is not None:
                 return verdict
             if self.stop.is_set():
-                detail = f"{error}; a re-read shows it did not happen; not sent again: apply was stopped"
+                detail = f"{error}; {_not_found(settled)}; not sent again: apply was stopped"
                 return Outcome(change, "failed", detail, cause=error)
             if previous == found:
                 return found
@@ -291,11 +291,14 @@ class _Runner:
         detail = f"{error}; the account kept changing while it was re-read, so it was not sent again"
         return Outcome(change, "failed", detail, cause=error)
 
-    def _pause(self, seconds: float) -> None:
-        """Wait, cut short once apply is stopped or the server stopped answering."""
+    def _pause(self, seconds: float) -> bool:
+        """Wait, cut short once apply is stopped or the server stopped answering; whether it waited it all."""
         until = time.monotonic() + seconds
-        while not (self.stop.is_set() or self.breaker.reason) and (left := until - time.monotonic()) > 0:
+        while (left := until - time.monotonic()) > 0:
+            if self.stop.is_set() or self.breaker.reason:
+                return False
             self.stop.wait(min(left, 0.05))
+        return True
 
     def _reread(self, kind: AnyKind, change: Change) -> list[WireObject[Any]]:
         """The live resources with the change's key; a move not made yet is found by id, under its old key."""
@@ -384,6 +387,14 @@ def _maybe_in_flight(error: ClientError) -> bool:
     """Whether the server may still be working on the request: no answer at all, or a gateway gave up."""
     status = getattr(error, "status", None)
     return (isinstance(error, TransportError) and status is None) or status in (502, 504)
+
+
+def _not_found(settled: bool) -> str:
+    """What a re-read that found no trace of the write shows: that it did not happen once the request can no
+    longer be in flight (``settled``); before then (apply stopped the wait), only that it is not there yet."""
+    if settled:
+        return "a re-read shows it did not happen"
+    return "a re-read found nothing yet, but it may still be under way at the server (plan again to see)"
 
 
 def _changed(change: Change, shown: str) -> Outcome:

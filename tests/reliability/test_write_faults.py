@@ -8,6 +8,8 @@ the write: the re-read confirms it and nothing is sent twice. A write is never r
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,7 +20,7 @@ from catalogsync.execute import MAX_ATTEMPTS, REREADS, ApplyReport, execute
 from catalogsync.fetch import fetch
 from catalogsync.plan import make_plan
 from catalogsync.sandbox import Faults, Sandbox
-from catalogsync.sandbox.faults import KNOWN_FAULTS
+from catalogsync.sandbox.faults import BEFORE_PROCESSING, KNOWN_FAULTS
 from scripts.chaos import RawApi
 from tests.reliability.support import apply_under, seed_for
 
@@ -154,28 +156,62 @@ def test_a_reread_without_any_answer_is_not_tried_again(sandbox, kind):
     assert calls(sandbox, "products/list_products") == tries * (RETRIES + 1)
 
 
-def test_no_write_is_sent_again_once_stopped(sandbox):
-    """Stopped while a create fails: the re-read still tells the truth, but the create is not sent again."""
-    stop = threading.Event()
+class Stopping(Client):
+    """A client whose ``stop`` is set as a create is sent, as if Ctrl-C came while it was in flight."""
 
-    class Stopping(Client):
-        def call(self, group: str, method: str, params: Any = None, *, write: bool = False) -> Any:
-            if method.startswith("create_"):
-                stop.set()  # as if Ctrl-C came while this call was in flight
-            return super().call(group, method, params, write=write)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stop = threading.Event()
 
-    with Stopping(sandbox.url, "sandbox", "sandbox", backoff=0.01) as client:
+    def call(self, group: str, method: str, params: Any = None, *, write: bool = False) -> Any:
+        if method.startswith("create_"):
+            self.stop.set()
+        return super().call(group, method, params, write=write)
+
+
+def stopped_at_create(sandbox: Sandbox, text: str, faults: Faults) -> ApplyReport:
+    """``text`` applied one change at a time, stopped as its first create is sent, under ``faults``."""
+    with Stopping(sandbox.url, "sandbox", "sandbox", timeout=TIMEOUT, backoff=0.01) as client:
         live = fetch(client, base_url=sandbox.url)
-        text = MUG + "  CUP: {name: Cup, price: 4.00}\n"
         plan = make_plan(loads(text), live, catalog_sha256="-", catalog_path="-")
         sandbox.reset_stats()
-        sandbox.faults = only("500", "products/create_product")
-        report = execute(plan, live, client, parallelism=1, stop=stop)
+        sandbox.faults = faults
+        return execute(plan, live, client, parallelism=1, stop=client.stop)
+
+
+def test_no_write_is_sent_again_once_stopped(sandbox):
+    """Stopped while a create fails: the re-read still tells the truth, but the create is not sent again."""
+    report = stopped_at_create(
+        sandbox, MUG + "  CUP: {name: Cup, price: 4.00}\n", only("500", "products/create_product")
+    )
     (status, ref, detail), skipped = details(report)
     assert (status, ref) == ("failed", "product:CUP")
     assert detail.endswith("a re-read shows it did not happen; not sent again: apply was stopped")
     assert skipped == ("skipped", "product:MUG", "interrupted before it started")
     assert report.interrupted and calls(sandbox, "products/create_product") == 1
+
+
+@pytest.mark.parametrize("kind", KNOWN_FAULTS)
+def test_a_write_stopped_in_flight_is_reported_as_it_ended(sandbox, kind):
+    """Stopped while the create is in flight with ``kind`` on it: the report says it happened only if the
+    server committed it, and never that it did not when the server commits it (``late``: after the client
+    gave up, while apply no longer waits for it), whatever the fault."""
+    report = stopped_at_create(sandbox, MUG, only(kind, "products/create_product"))
+    [(status, _, detail)] = details(report)
+    committed = kind not in BEFORE_PROCESSING
+    if committed:
+        eventually(lambda: codes(sandbox, "MUG") == 1)
+    assert codes(sandbox, "MUG") == int(committed)
+    assert status != "applied" or committed
+    assert "did not happen" not in detail or not committed, detail
+    assert report.interrupted and calls(sandbox, "products/create_product") == 1
+
+
+def eventually(condition: Callable[[], bool]) -> None:
+    """Wait (generously) for ``condition``: a write the server commits late."""
+    deadline = time.monotonic() + 30
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_partial_option_update_resumes_from_what_was_read(make_sandbox):
