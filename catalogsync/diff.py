@@ -14,7 +14,7 @@ from typing import Any, Literal
 from catalogsync.catalog import Catalog
 from catalogsync.kinds import KINDS, AnyKind
 from catalogsync.live import LiveState, links
-from catalogsync.shown import shown
+from catalogsync.shown import KEY_LENGTH, cut, shown
 
 Op = Literal["create", "update", "delete", "rename", "adopt"]
 MOVES = ("rename", "adopt")
@@ -186,6 +186,15 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldC
 def _order(path: list[Any]) -> tuple[tuple[int, int | str], ...]:
     """A path's place among the others: list indexes by number, field names by name."""
     return tuple((0, part) if isinstance(part, int) else (1, str(part)) for part in path)
+
+
+def fields_text(fields: tuple[FieldChange, ...]) -> str:
+    """Changed fields in a message, ``price: 10.00 -> 13.00, description: null -> Mine``, values cut short."""
+    return ", ".join(f"{f.path}: {_value_text(f.old)} -> {_value_text(f.new)}" for f in fields)
+
+
+def _value_text(value: Any) -> str:
+    return cut("null" if value is None else str(value), KEY_LENGTH)
 
 
 def _is_plain_list(value: Any) -> bool:

@@ -23,14 +23,13 @@ from itertools import groupby
 from typing import Any, Literal, TypeVar
 
 from catalogsync.breaker import Breaker, request_deadline, unanswered
-from catalogsync.diff import MOVES, Change, field_changes
+from catalogsync.diff import MOVES, Change, field_changes, fields_text
 from catalogsync.errors import ApiError, ClientError, TransportError
 from catalogsync.fetch import read_by_id, read_one
 from catalogsync.kinds import BY_NAME, AnyKind, WireObject
 from catalogsync.live import LiveState
 from catalogsync.moves import moves_of, origin, rekeyed
 from catalogsync.plan import Plan, execution_order
-from catalogsync.shown import KEY_LENGTH, cut
 
 T = TypeVar("T")
 Status = Literal["applied", "failed", "skipped"]
@@ -257,8 +256,9 @@ class _Runner:
             return found
         if change.op == "update" and found.model == _model(kind, change.after):
             return Outcome(change, "applied", "already so in the account (changed since the plan was read)")
-        fields = field_changes(change.before or {}, found.model.model_dump(mode="json"))
-        return _changed(change, ", ".join(f"{f.path}: {_shown(f.old)} -> {_shown(f.new)}" for f in fields))
+        return _changed(
+            change, fields_text(field_changes(change.before or {}, found.model.model_dump(mode="json")))
+        )
 
     def _verify(self, kind: AnyKind, change: Change, error: ClientError) -> list[WireObject[Any]] | Outcome:
         """After an ambiguous failure: the outcome when re-reads settle it, else what the account holds.
@@ -399,8 +399,3 @@ def _not_found(settled: bool) -> str:
 
 def _changed(change: Change, shown: str) -> Outcome:
     return Outcome(change, "failed", f"changed in the account since the plan was read ({shown}); plan again")
-
-
-def _shown(value: Any) -> str:
-    """A field's JSON value in a message, cut short when long."""
-    return cut("null" if value is None else str(value), KEY_LENGTH)

@@ -21,10 +21,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWr
 from pydantic_core import PydanticCustomError
 
 from catalogsync.catalogfile.sources import is_saved_plan
-from catalogsync.diff import MOVES, Change, FieldChange, Op, Unmanaged
+from catalogsync.diff import MOVES, Change, FieldChange, Op, Unmanaged, field_changes, fields_text
 from catalogsync.errors import PlanError
-from catalogsync.kinds import BY_NAME
-from catalogsync.live import LiveState, Stray, fingerprint
+from catalogsync.kinds import BY_NAME, WireObject
+from catalogsync.live import Listed, LiveState, Stray, fingerprint
+from catalogsync.moves import moves_of, rekeyed
 from catalogsync.outputs import write_whole, written_at
 from catalogsync.plan import Account, Plan
 from catalogsync.shown import cut, printable, shown, shown_ref
@@ -254,11 +255,34 @@ def stale_reasons(plan: Plan, live: LiveState) -> list[str]:
             f"the plan is for vendor {plan.account.vendor_id} at {plan.account.base_url},"
             f" not vendor {here.vendor_id} at {here.base_url}"
         )
-    changed = [shown_ref(ref) for ref, fp in plan.fingerprints.items() if fingerprint(live.by_ref(ref)) != fp]
+    view = rekeyed(live, moves_of(plan.changes))  # as the plan's before-states see the account
+    before = {c.ref: c.before for c in plan.changes if c.op in ("update", "delete") and c.before is not None}
+    changed = [
+        shown_ref(ref) + _how(fp, live.by_ref(ref), before.get(ref), view.by_ref(ref))
+        for ref, fp in plan.fingerprints.items()
+        if fingerprint(live.by_ref(ref)) != fp
+    ]
     if changed:
         shown = ", ".join(changed[:20]) + (f" and {len(changed) - 20} more" if len(changed) > 20 else "")
         reasons.append(f"changed in the account since the plan was made: {shown}")
     return reasons
+
+
+def _how(
+    planned: str, now: WireObject[Any] | None, before: dict[str, Any] | None, seen: WireObject[Any] | None
+) -> str:
+    """How a fingerprinted object changed, as far as the plan can tell: it came or went, or the fields that
+    differ from the before-state of its update or delete (of the others the plan holds only a digest; one
+    read from its list item only has no fields to compare)."""
+    if planned == "absent":
+        return " (created since)"
+    if now is None:
+        return " (deleted since, or given another key)"
+    now_state = None if seen is None or isinstance(seen, Listed) else seen.model.model_dump(mode="json")
+    if before is None or now_state is None or set(before) != set(now_state):  # a plan file cut by hand
+        return ""
+    fields = field_changes(before, now_state)
+    return f" ({fields_text(fields)})" if fields else ""
 
 
 def first_difference(saved: Plan, fresh: Plan) -> str | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from catalogsync.errors import PlanError, SafetyError, SettingsError
-from catalogsync.kinds import WireObject
-from catalogsync.live import LiveState, Stray
+from catalogsync.kinds import BY_NAME, WireObject
+from catalogsync.live import Listed, LiveState, Stray
 from catalogsync.plan import check_safety, make_plan
 from catalogsync.saved import stale_reasons
 from catalogsync.selection import Selection
@@ -64,9 +65,68 @@ def test_stale_when_a_touched_object_changed_or_the_account_differs():
     plan = plan_for(desired, current)
     assert stale_reasons(plan, live(current)) == []
     changed = live(catalog(options={"Size": SIZE}, products={"TEE": {**TEE, "price": 2}}))
-    assert stale_reasons(plan, changed) == ["changed in the account since the plan was made: product:TEE"]
+    assert stale_reasons(plan, changed) == [
+        "changed in the account since the plan was made: product:TEE (price: 1.00 -> 2.00)"
+    ]
     other = LiveState("999", plan.account.base_url, live(current).resources)
     assert "not vendor 999" in stale_reasons(plan, other)[0]
+
+
+STALE = {
+    "option": (
+        {"values": [{"name": "S", "surcharge": "1.00"}]},
+        {"values": [{"name": "S", "surcharge": "0.00"}]},
+        {"values": [{"name": "M", "surcharge": "0.00"}]},
+        "values[0].name: S -> M",
+    ),
+    "product": (
+        {"name": "Tee", "price": 2},
+        {"name": "Tee", "price": 1},
+        {"name": "Mine", "price": 1},
+        "name: Tee -> Mine",
+    ),
+    "coupon": (
+        {"type": "sale", "percent_off": 20, "expires": "2027-08-31", "minimum_purchase": 0},
+        {"type": "sale", "percent_off": 10, "expires": "2027-08-31"},
+        {"type": "sale", "percent_off": 10, "expires": "2028-01-01"},
+        "expires: 2027-08-31 -> 2028-01-01",
+    ),
+}
+"""Per kind: the catalog's entry, the object as the plan read it, as someone changed it since, and how the
+refusal of the saved plan says it changed."""
+
+
+def test_every_kind_has_a_stale_row():
+    assert set(STALE) == set(BY_NAME)
+
+
+@pytest.mark.parametrize("kind", sorted(STALE))
+def test_a_stale_plan_says_how_each_object_changed(kind):
+    """Between plan and apply the object the plan updates changed, and the one it creates came to be; or
+    the one it updates went: the refusal names each with what happened to it."""
+    wanted, read, since, fields = STALE[kind]
+    section = BY_NAME[kind].section
+    plan = plan_for(catalog(**{section: {"OLD": wanted, "NEW": wanted}}), catalog(**{section: {"OLD": read}}))
+    stale = "changed in the account since the plan was made: "
+    changed = live(catalog(**{section: {"OLD": since, "NEW": read}}))
+    assert stale_reasons(plan, changed) == [f"{stale}{kind}:NEW (created since), {kind}:OLD ({fields})"]
+    assert stale_reasons(plan, live()) == [f"{stale}{kind}:OLD (deleted since, or given another key)"]
+
+
+def test_a_before_state_cut_by_hand_is_not_compared():
+    """A plan file whose before-state lacks fields (edited by hand), or an object read from its list item
+    only: the changed object is named, nothing more."""
+    plain = {"name": "Tee", "price": 1}
+    plan = plan_for(catalog(products={"TEE": {"name": "Tee", "price": 2}}), catalog(products={"TEE": plain}))
+    cut = replace(plan, changes=tuple(replace(c, before={"name": "Tee"}) for c in plan.changes))
+    changed = live(catalog(products={"TEE": {**plain, "name": "Mine"}}))
+    assert stale_reasons(cut, changed) == ["changed in the account since the plan was made: product:TEE"]
+    listed = {"product": {"TEE": Listed("TEE", "1000000010", None)}}  # known from its list item only
+    edited = replace(plan, fingerprints={"product:TEE": "0123456789abcdef"})
+    only_listed = LiveState(plan.account.vendor_id, plan.account.base_url, listed)
+    assert stale_reasons(edited, only_listed) == [
+        "changed in the account since the plan was made: product:TEE"
+    ]
 
 
 def test_unmanaged_changes_do_not_make_a_plan_stale():
