@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from catalogsync import __version__
 from catalogsync.messages import did_you_mean
-from catalogsync.paths import path_argument
+from catalogsync.paths import output_argument, path_argument
 from catalogsync.settings import add_connection_arguments
 
 EXIT_USAGE = 1
@@ -223,8 +223,9 @@ def build_parser() -> _Parser:
         "-o",
         "--output",
         metavar="FILE|FOLDER/",
-        type=path_argument,
-        help="write here instead of stdout; a folder (existing, or ending in /) gets one file per section",
+        type=output_argument,
+        help="write here instead of stdout ('-': stdout); a folder (existing, or ending in /) gets one file"
+        " per section",
     )
     add_connection_arguments(export)
 

@@ -7,11 +7,16 @@ import errno
 import os
 
 UNUSABLE = {errno.ENAMETOOLONG: "too long for this system", errno.ELOOP: "a loop of symbolic links"}
+STDIO = "-"
+"""Standard input or output to most command-line tools; a file of that name is written ``./-``."""
 
 
 def path_argument(text: str) -> str:
     """``text`` as given, when the system can look it up (a missing file is the command's to report);
-    argparse names the flag in front of the message."""
+    argparse names the flag in front of the message. ``-`` is refused: taken as a file name, it would read
+    or write a file called ``-`` where standard input or output was meant."""
+    if text == STDIO:
+        raise argparse.ArgumentTypeError("'-' (standard input or output) is not taken here: name a file")
     try:
         os.stat(text)
     except OSError as error:
@@ -22,3 +27,8 @@ def path_argument(text: str) -> str:
     except ValueError:  # a NUL byte: possible only from a script calling main() itself
         raise argparse.ArgumentTypeError("the path holds a NUL byte") from None
     return text
+
+
+def output_argument(text: str) -> str | None:
+    """A file or folder to write, or None for standard output (``-``, as when the flag is not given)."""
+    return None if text == STDIO else path_argument(text)

@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from catalogsync.cli import build_parser, main
-from catalogsync.paths import path_argument
+from catalogsync.paths import output_argument, path_argument
 from catalogsync.sandbox.cli import faults_of
 from catalogsync.sandbox.faults import Injector
 
@@ -241,10 +241,37 @@ def unusable_paths(tmp_path):
 
 
 def test_every_path_argument_is_checked_as_a_path():
-    assert {action.type for _, action in PATHS} == {path_argument}, (
-        "a path argument without type=path_argument"
+    assert {action.type for _, action in PATHS} == {path_argument, output_argument}, (
+        "a path argument without type=path_argument (or output_argument, where '-' is stdout)"
     )
     assert len(PATHS) >= 9
+
+
+TO_STDOUT = {("export", "output")}
+"""The path arguments where ``-`` means standard output, as when they are not given."""
+
+
+@pytest.mark.parametrize(("command", "action"), PATHS, ids=lambda v: getattr(v, "dest", v))
+def test_a_dash_is_standard_output_or_refused_never_a_file_called_dash(
+    command, action, cli, sandbox, tmp_path, monkeypatch
+):
+    """``-o -`` wrote a file called ``-``; everywhere else ``-`` would read or write one too."""
+    monkeypatch.chdir(tmp_path)
+    name = "/".join(action.option_strings) or action.metavar
+    if action.option_strings:
+        argv = [command, *POSITIONALS.get(command, []), action.option_strings[-1], "-"]
+    else:
+        argv = [command, "-"]
+    result = cli(sandbox, *argv)
+    assert not (tmp_path / "-").exists()
+    if (command, action.dest) in TO_STDOUT:
+        assert (result.code, result.out) == (0, cli(sandbox, command).out), result.err
+    else:
+        assert (result.code, result.out) == (1, ""), result.err
+        assert result.err.splitlines()[-1] == (
+            f"catalogsync {command}: error: argument {name}: '-' (standard input or output) is not taken"
+            " here: name a file"
+        )
 
 
 @pytest.mark.parametrize(("command", "action"), PATHS, ids=lambda v: getattr(v, "dest", v))
